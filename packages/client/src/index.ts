@@ -1,0 +1,66 @@
+export { Acls, Perms } from './acl.js';
+export { CreateMode, createModeFlag, isEphemeral, isSequential, isTtl } from './create-mode.js';
+export {
+  AuthFailedError,
+  BadArgumentsError,
+  BadVersionError,
+  ClientClosedError,
+  ClosingError,
+  ConnectionLossError,
+  ConnectTimeoutError,
+  DataTooLargeError,
+  errorFromCode,
+  InvalidAclError,
+  InvalidArgumentError,
+  InvalidPathError,
+  InvalidStateError,
+  NoAuthError,
+  NoChildrenForEphemeralsError,
+  NodeExistsError,
+  NoNodeError,
+  NotEmptyError,
+  NotReadOnlyError,
+  NoWatcherError,
+  OperationTimeoutError,
+  QuotaExceededError,
+  ReconfigDisabledError,
+  SessionExpiredError,
+  SessionMovedError,
+  ThrottledError,
+  TransactionFailedError,
+  UnimplementedError,
+  UnsupportedByTransportError,
+  ZkError,
+  ZkResultCode,
+} from './errors.js';
+export { joinPath, nodeName, parentPath, validatePath } from './paths.js';
+export { checkAcl, checkCreate, isOpenAcl, MAX_DATA_BYTES, MAX_TTL_MS, toData, toVersion } from './validate.js';
+export { WatchEventType, watchEventTypeFromInt } from './watch-event.js';
+
+export type { Acl, AclId } from './acl.js';
+export type { ZkErrorOptions } from './errors.js';
+export type { Stat } from './stat.js';
+export type { CheckedCreate } from './validate.js';
+export type { WatchEvent, WatchListener } from './watch-event.js';
+export type {
+  AclResult,
+  ChildrenResult,
+  ClientState,
+  ConnectOptions,
+  CreateOptions,
+  CreateResult,
+  DataResult,
+  NodeData,
+  Op,
+  OpResult,
+  PersistentWatchMode,
+  SessionEvent,
+  SessionListener,
+  TransportCapabilities,
+  Unsubscribe,
+  VersionOptions,
+  WatcherType,
+  WatchOptions,
+  ZkClient,
+  ZkClientOptions,
+} from './zk-client.js';

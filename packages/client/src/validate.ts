@@ -1,0 +1,134 @@
+import type { Acl } from './acl.js';
+import { CreateMode, isSequential, isTtl } from './create-mode.js';
+import { DataTooLargeError, InvalidArgumentError } from './errors.js';
+import { validatePath } from './paths.js';
+import type { CreateOptions, NodeData } from './zk-client.js';
+
+/**
+ * Largest data zookit sends, in bytes. The server drops the connection for any packet over its
+ * `jute.maxbuffer` (1,048,575 bytes, header included), which fails every request in flight; 1 KiB of
+ * headroom keeps the request header and path inside that limit.
+ */
+export const MAX_DATA_BYTES = 1024 * 1024 - 1024;
+
+/** Largest TTL the server accepts (`EphemeralType.TTL` max: 2^40 - 1 ms). */
+export const MAX_TTL_MS = 2 ** 40 - 1;
+
+const encoder = new TextEncoder();
+
+/**
+ * Turns write data into bytes and checks its size. `null`/`undefined` become empty data.
+ *
+ * @example
+ * ```ts
+ * const bytes = toData('/a', 'hello'); // Buffer of 5 bytes
+ * ```
+ */
+export function toData(path: string, data: NodeData): Buffer {
+  let bytes: Buffer;
+  if (data === null || data === undefined) bytes = Buffer.alloc(0);
+  else if (typeof data === 'string') bytes = Buffer.from(encoder.encode(data));
+  else if (data instanceof Uint8Array) {
+    bytes = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  } else {
+    throw new InvalidArgumentError('data', `must be a Uint8Array, string, null or undefined`, { path });
+  }
+  if (bytes.length > MAX_DATA_BYTES) throw new DataTooLargeError(path, bytes.length, MAX_DATA_BYTES);
+  return bytes;
+}
+
+/**
+ * Checks a version argument: an integer from -1 (any) to 2^31 - 1. Returns -1 when absent.
+ *
+ * @example
+ * ```ts
+ * toVersion('/a', undefined); // -1
+ * ```
+ */
+export function toVersion(path: string, version: number | undefined, field = 'version'): number {
+  if (version === undefined) return -1;
+  if (!Number.isInteger(version) || version < -1 || version > 0x7fffffff) {
+    throw new InvalidArgumentError(field, `must be an integer from -1 to 2147483647, got ${String(version)}`, {
+      path,
+    });
+  }
+  return version;
+}
+
+/** A create request after validation. */
+export interface CheckedCreate {
+  readonly path: string;
+  readonly data: Buffer;
+  readonly mode: CreateMode;
+  readonly ttlMs: number | undefined;
+  readonly acl: readonly Acl[] | undefined;
+}
+
+const modes = new Set<string>(Object.values(CreateMode));
+
+/**
+ * Validates every argument of a create: path (sequential modes may end in `/`), data size, mode, TTL.
+ *
+ * @example
+ * ```ts
+ * const req = checkCreate('/jobs/job-', 'x', { mode: CreateMode.PersistentSequential });
+ * ```
+ */
+export function checkCreate(path: string, data: NodeData, options: CreateOptions = {}): CheckedCreate {
+  const mode = options.mode ?? CreateMode.Persistent;
+  if (!modes.has(mode)) {
+    throw new InvalidArgumentError('mode', `unknown create mode ${JSON.stringify(mode)}`, { path });
+  }
+  validatePath(path, isSequential(mode));
+  const ttlMs = options.ttlMs;
+  if (isTtl(mode)) {
+    if (ttlMs === undefined || !Number.isInteger(ttlMs) || ttlMs <= 0 || ttlMs > MAX_TTL_MS) {
+      throw new InvalidArgumentError('ttlMs', `a TTL mode needs an integer ttlMs from 1 to ${MAX_TTL_MS}`, {
+        path,
+      });
+    }
+  } else if (ttlMs !== undefined) {
+    throw new InvalidArgumentError('ttlMs', `only the TTL modes take a ttlMs (mode is ${mode})`, { path });
+  }
+  if (options.acl !== undefined) checkAcl(path, options.acl);
+  return { path, data: toData(path, data), mode, ttlMs, acl: options.acl };
+}
+
+/**
+ * Checks an ACL list: non-empty, each entry with perms in 0..31 and a scheme.
+ *
+ * @example
+ * ```ts
+ * checkAcl('/a', Acls.OpenAclUnsafe);
+ * ```
+ */
+export function checkAcl(path: string, acl: readonly Acl[]): void {
+  if (!Array.isArray(acl) || acl.length === 0) {
+    throw new InvalidArgumentError('acl', 'must be a non-empty array', { path });
+  }
+  acl.forEach((entry, i) => {
+    if (!Number.isInteger(entry.perms) || entry.perms < 0 || entry.perms > 31) {
+      throw new InvalidArgumentError(`acl[${i}].perms`, `must be an integer from 0 to 31`, { path });
+    }
+    if (typeof entry.id?.scheme !== 'string' || entry.id.scheme.length === 0) {
+      throw new InvalidArgumentError(`acl[${i}].id.scheme`, 'must be a non-empty string', { path });
+    }
+    if (typeof entry.id.id !== 'string') {
+      throw new InvalidArgumentError(`acl[${i}].id.id`, 'must be a string', { path });
+    }
+  });
+}
+
+/**
+ * True if the ACL is exactly world:anyone:ALL, the only ACL a transport without `aclOnCreate` can honour.
+ *
+ * @example
+ * ```ts
+ * isOpenAcl(Acls.OpenAclUnsafe); // true
+ * ```
+ */
+export function isOpenAcl(acl: readonly Acl[]): boolean {
+  return (
+    acl.length === 1 && acl[0]?.perms === 31 && acl[0].id.scheme === 'world' && acl[0].id.id === 'anyone'
+  );
+}
