@@ -46,7 +46,7 @@ export class ZkError extends Error {
       zkCode?: number;
     } = {},
   ) {
-    super(options.path === undefined ? message : `${message} (path: ${options.path})`, {
+    super(options.path === undefined ? message : `${message} (path: ${JSON.stringify(options.path)})`, {
       cause: options.cause,
     });
     this.name = new.target.name;
@@ -229,7 +229,7 @@ export class InvalidPathError extends ZkError {
   /** Why the path is invalid. */
   readonly reason: string;
   constructor(path: string, reason: string) {
-    super('INVALID_PATH', `invalid path ${JSON.stringify(path)}: ${reason}`);
+    super('INVALID_PATH', `invalid path: ${reason}`, { path });
     this.reason = reason;
   }
 }

@@ -1,5 +1,6 @@
 export { Acls, Perms } from './acl.js';
 export { CreateMode, createModeFlag, isEphemeral, isSequential, isTtl } from './create-mode.js';
+export { createZkClient } from './create-zk-client.js';
 export {
   AuthFailedError,
   BadArgumentsError,
@@ -33,13 +34,18 @@ export {
   ZkError,
   ZkResultCode,
 } from './errors.js';
+export { NativeZkClient } from './native/native-zk-client.js';
+export { NATIVE_CAPABILITIES } from './native/native-options.js';
 export { joinPath, nodeName, parentPath, validatePath } from './paths.js';
+export { availableTransports, DEFAULT_TRANSPORT, registerTransport, transportFactory } from './transports.js';
 export { checkAcl, checkCreate, isOpenAcl, MAX_DATA_BYTES, MAX_TTL_MS, toData, toVersion } from './validate.js';
 export { WatchEventType, watchEventTypeFromInt } from './watch-event.js';
 
 export type { Acl, AclId } from './acl.js';
+export type { CreateZkClientOptions } from './create-zk-client.js';
 export type { ZkErrorOptions } from './errors.js';
 export type { Stat } from './stat.js';
+export type { TransportFactory, TransportName } from './transports.js';
 export type { CheckedCreate } from './validate.js';
 export type { WatchEvent, WatchListener } from './watch-event.js';
 export type {

@@ -1,4 +1,4 @@
-import type { Acl } from './acl.js';
+import type { Acl, AclId } from './acl.js';
 import { CreateMode, isSequential, isTtl } from './create-mode.js';
 import { DataTooLargeError, InvalidArgumentError } from './errors.js';
 import { validatePath } from './paths.js';
@@ -103,20 +103,22 @@ export function checkCreate(path: string, data: NodeData, options: CreateOptions
  * ```
  */
 export function checkAcl(path: string, acl: readonly Acl[]): void {
-  if (!Array.isArray(acl) || acl.length === 0) {
+  // Array.isArray would narrow a readonly Acl[] to any[]; check without losing the element type.
+  if (!(acl instanceof Array) || acl.length === 0) {
     throw new InvalidArgumentError('acl', 'must be a non-empty array', { path });
   }
-  acl.forEach((entry, i) => {
+  for (const [i, entry] of acl.entries()) {
     if (!Number.isInteger(entry.perms) || entry.perms < 0 || entry.perms > 31) {
       throw new InvalidArgumentError(`acl[${i}].perms`, `must be an integer from 0 to 31`, { path });
     }
-    if (typeof entry.id?.scheme !== 'string' || entry.id.scheme.length === 0) {
+    const id = entry.id as Partial<AclId> | undefined;
+    if (typeof id?.scheme !== 'string' || id.scheme.length === 0) {
       throw new InvalidArgumentError(`acl[${i}].id.scheme`, 'must be a non-empty string', { path });
     }
-    if (typeof entry.id.id !== 'string') {
+    if (typeof id.id !== 'string') {
       throw new InvalidArgumentError(`acl[${i}].id.id`, 'must be a string', { path });
     }
-  });
+  }
 }
 
 /**

@@ -225,8 +225,9 @@ export interface ZkClient {
   removeWatches(path: string, type: WatcherType, options?: { local?: boolean }): Promise<void>;
 
   /**
-   * Closes the session (ephemerals are deleted by the server). Idempotent. Pending calls fail with
-   * `ClosingError`/`ClientClosedError`; session listeners get `closed`.
+   * Closes the session (ephemerals are deleted by the server at once). Idempotent. Calls in flight are
+   * given a short, bounded chance to complete first; any still pending then fail with
+   * `ClosingError`/`ClientClosedError` (outcome unknown). Session listeners get `closed`.
    */
   close(): Promise<void>;
   /** Same as {@link ZkClient.close}. */

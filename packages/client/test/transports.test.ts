@@ -1,0 +1,36 @@
+import {
+  availableTransports,
+  createZkClient,
+  InvalidArgumentError,
+  NativeZkClient,
+  registerTransport,
+  transportFactory,
+  type ZkClient,
+} from '@zookit/client';
+import { describe, expect, it } from 'vitest';
+
+describe('createZkClient', () => {
+  it('builds a native client by default, without I/O', () => {
+    const client = createZkClient({ connectString: '127.0.0.1:1' });
+    expect(client).toBeInstanceOf(NativeZkClient);
+    expect(client.transport).toBe('native');
+    expect(client.state).toBe('idle');
+    expect(Object.values(client.capabilities).every((v) => v === false)).toBe(true);
+    expect(availableTransports()).toContain('native');
+  });
+
+  it('validates options when built', () => {
+    expect(() => createZkClient({ connectString: 'nope' })).toThrow(InvalidArgumentError);
+  });
+
+  it('uses a registered transport', () => {
+    const before = availableTransports().includes('wire') ? transportFactory('wire') : undefined;
+    const fake = { transport: 'wire' } as unknown as ZkClient;
+    registerTransport('wire', () => fake);
+    try {
+      expect(createZkClient({ connectString: 'h:1', transport: 'wire' })).toBe(fake);
+    } finally {
+      if (before !== undefined) registerTransport('wire', before);
+    }
+  });
+});
