@@ -1,11 +1,14 @@
-import { DEFAULT_TRANSPORT, transportFactory, type TransportName } from './transports.js';
+import { DEFAULT_TRANSPORT, transportFactory } from './transports.js';
+import type { WireZkClientOptions } from './wire/wire-options.js';
 import type { ZkClient, ZkClientOptions } from './zk-client.js';
 
-/** Options of {@link createZkClient}: the common client options plus the transport to use. */
-export interface CreateZkClientOptions extends ZkClientOptions {
-  /** Which implementation to use. Default `'native'` (the npm `zookeeper` binding). */
-  readonly transport?: TransportName;
-}
+/**
+ * Options of {@link createZkClient}: the common client options plus the transport to use. The wire
+ * transport's own options (TLS, read-only mode, …) are typed only with `transport: 'wire'`.
+ */
+export type CreateZkClientOptions =
+  | (ZkClientOptions & { readonly transport?: 'native' | 'wire' })
+  | (WireZkClientOptions & { readonly transport: 'wire' });
 
 /**
  * Creates a {@link ZkClient} for one session. Validates the options (typed `ZkError` naming the field) and

@@ -40,6 +40,8 @@ export { joinPath, nodeName, parentPath, validatePath } from './paths.js';
 export { availableTransports, DEFAULT_TRANSPORT, registerTransport, transportFactory } from './transports.js';
 export { checkAcl, checkCreate, isOpenAcl, MAX_DATA_BYTES, MAX_TTL_MS, toData, toVersion } from './validate.js';
 export { WatchEventType, watchEventTypeFromInt } from './watch-event.js';
+export { JuteDecodeError } from './wire/jute-decode-error.js';
+export { WIRE_CAPABILITIES, WireZkClient } from './wire/wire-zk-client.js';
 
 export type { Acl, AclId } from './acl.js';
 export type { CreateZkClientOptions } from './create-zk-client.js';
@@ -70,3 +72,8 @@ export type {
   ZkClient,
   ZkClientOptions,
 } from './zk-client.js';
+export type { ReadOp, ReadOpResult } from './wire/multi-ops.js';
+export type { ClientInfo } from './wire/records/data-records.js';
+export type { TlsMaterial, WireTlsOptions } from './wire/tls-options.js';
+export type { WireZkClientOptions } from './wire/wire-options.js';
+export type { ReconfigOptions } from './wire/wire-zk-client.js';
