@@ -52,7 +52,9 @@ export interface CuratorProcessOptions {
 async function compiledDriverDir(): Promise<string> {
   for (const jar of CURATOR_CLASSPATH) {
     if (!existsSync(jar)) {
-      throw new Error(`${jar} is missing: run \`bash scripts/setup.sh\` (installs Debian's Curator jars)`);
+      throw new Error(
+        `${jar} is missing: run \`bash scripts/setup.sh\` (installs Debian's Curator jars)`,
+      );
     }
   }
   const source = await readFile(driverSource);
@@ -61,8 +63,15 @@ async function compiledDriverDir(): Promise<string> {
   if (existsSync(join(dir, 'CuratorDriver.class'))) return dir;
   const staging = await mkdtemp(join(tmpdir(), 'zookit-curator-build-'));
   try {
-    await execFileAsync('javac', ['-nowarn', '-d', staging, '-cp', CURATOR_CLASSPATH.join(':'), driverSource]);
-    await rename(staging, dir).catch(async (error: unknown) => {
+    await execFileAsync('javac', [
+      '-nowarn',
+      '-d',
+      staging,
+      '-cp',
+      CURATOR_CLASSPATH.join(':'),
+      driverSource,
+    ]);
+    await rename(staging, dir).catch((error: unknown) => {
       // Another worker won the race; its copy is identical.
       if (!existsSync(join(dir, 'CuratorDriver.class'))) throw error;
     });
@@ -140,7 +149,8 @@ export class CuratorProcess implements AsyncDisposable {
   /** Curator's session id (hex), from the `ready` event. */
   get sessionId(): string {
     const ready = this.events.find((e) => e.ev === 'ready');
-    return String(ready?.['sessionId'] ?? '');
+    const id = ready?.['sessionId'];
+    return typeof id === 'string' ? id : '';
   }
 
   /** Sends one command line, e.g. `send('acquire', 'm1', '5000')`. */
@@ -153,14 +163,22 @@ export class CuratorProcess implements AsyncDisposable {
    * Resolves with the first event (already received or future) matching `predicate`, or rejects after
    * `timeoutMs` with the driver's recent stderr attached.
    */
-  async waitFor(predicate: (event: CuratorEvent) => boolean, timeoutMs = 30_000, from = 0): Promise<CuratorEvent> {
+  async waitFor(
+    predicate: (event: CuratorEvent) => boolean,
+    timeoutMs = 30_000,
+    from = 0,
+  ): Promise<CuratorEvent> {
     const found = (): CuratorEvent | undefined => this.events.slice(from).find(predicate);
     const hit = found();
     if (hit !== undefined) return hit;
     return new Promise<CuratorEvent>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#waiters.delete(check);
-        reject(new Error(`Curator event not seen within ${timeoutMs} ms; stderr: ${this.#stderr.slice(-2000)}`));
+        reject(
+          new Error(
+            `Curator event not seen within ${timeoutMs} ms; stderr: ${this.#stderr.slice(-2000)}`,
+          ),
+        );
       }, timeoutMs);
       const check = (): void => {
         const event = found();
