@@ -1,0 +1,317 @@
+import type { Unsubscribe } from '@zookit/client';
+import type { ZkFramework } from '@zookit/framework';
+import { RecipeLifecycle, SessionReconciler } from '@zookit/framework/recipe-kit';
+import type { InvalidateReason } from '@zookit/framework/recipe-kit';
+import { BehaviorSubject, distinctUntilChanged, skip, Subject } from 'rxjs';
+import type { Observable } from 'rxjs';
+import { z } from 'zod';
+
+import { ContenderLock } from './internal/contender-lock.js';
+import type { HeldLock } from './internal/contender-lock.js';
+import { LeaseGuard } from './internal/lease-guard.js';
+import { checkRecipePath, localAddress, parseOptions } from './internal/options.js';
+import { waitForTrue } from './internal/wait-for-true.js';
+import { LeadershipLostError } from './leadership-lost-error.js';
+import type { LeadershipLostReason } from './leadership-lost-error.js';
+import type { LeadershipWaitOptions } from './leader-latch.js';
+import { NO_LEADER, readParticipants } from './participant.js';
+import type { Participant } from './participant.js';
+
+/** Curator's `InterProcessMutex` lock name, which its `LeaderSelector` uses. */
+const LOCK_NAME = 'lock-';
+
+/**
+ * What `takeLeadership` learns about the term it was given.
+ *
+ * @example
+ * ```ts
+ * takeLeadership: async (signal, { fencingToken }) => store.write(value, { fencingToken, signal });
+ * ```
+ */
+export interface LeadershipTerm {
+  /** The selector's participant id. */
+  readonly id: string;
+  /** Our lock node (framework-relative). */
+  readonly path: string;
+  /** The czxid of our node: pass it to stores that fence deposed leaders. */
+  readonly fencingToken: bigint;
+}
+
+/**
+ * Runs while this participant leads. Leadership lasts until the returned promise settles (return or
+ * throw). `signal` aborts, with a {@link LeadershipLostError}, the moment leadership can no longer be
+ * trusted or is taken away; stop work at once then.
+ *
+ * @example
+ * ```ts
+ * const take: TakeLeadership = async (signal) => {
+ *   while (!signal.aborted) await doOneStep(signal);
+ * };
+ * ```
+ */
+export type TakeLeadership = (signal: AbortSignal, term: LeadershipTerm) => void | Promise<void>;
+
+/**
+ * Options of {@link LeaderSelector}.
+ *
+ * @example
+ * ```ts
+ * const options: LeaderSelectorOptions = { id: 'worker-1', autoRequeue: true, takeLeadership: async () => {} };
+ * ```
+ */
+export interface LeaderSelectorOptions {
+  /** Called each time this participant becomes leader. */
+  readonly takeLeadership: TakeLeadership;
+  /** This participant's id, stored as its node's data. Default: the local IP address (Curator's default). */
+  readonly id?: string;
+  /** Queue again automatically after each term (and after a cancelled wait). Default false. */
+  readonly autoRequeue?: boolean;
+}
+
+/**
+ * Counters for tests and diagnostics.
+ *
+ * @example
+ * ```ts
+ * const { terms, predecessorWakeups } = selector.diagnostics;
+ * ```
+ */
+export interface LeaderSelectorDiagnostics {
+  /** Terms started (takeLeadership calls). */
+  readonly terms: number;
+  /** Times a predecessor watch woke this participant's wait. */
+  readonly predecessorWakeups: number;
+}
+
+const optionsSchema = z.strictObject({
+  takeLeadership: z.custom<TakeLeadership>((v) => typeof v === 'function', 'must be a function'),
+  id: z.string().optional(),
+  autoRequeue: z.boolean().default(false),
+});
+
+/**
+ * Curator's `LeaderSelector`: a callback that runs while this participant leads, on Curator's mutex layout
+ * (`<path>/_c_<uuid>-lock-<seq>`, data = id), so Java and TypeScript selectors on one path form one group.
+ *
+ * - `takeLeadership(signal, term)` runs when we acquire the lock; leadership is released (our node deleted)
+ *   when it returns or throws.
+ * - `signal` aborts when leadership can no longer be trusted: `suspended` under the standard error policy,
+ *   `lost` always, the session's `leaseDeadline` under the `session` policy, the framework closing, and
+ *   also on `interruptLeadership()` and `close()` (Curator's `CancelLeadershipException` behaviour).
+ * - With `autoRequeue`, it queues again after every term and after a cancelled wait (on reconnection).
+ *
+ * @example
+ * ```ts
+ * const selector = new LeaderSelector(zk, '/jobs/leader', {
+ *   id: 'worker-1',
+ *   autoRequeue: true,
+ *   takeLeadership: async (signal, { fencingToken }) => {
+ *     while (!signal.aborted) await runOneBatch(fencingToken, signal);
+ *   },
+ * });
+ * await selector.start();
+ * // ...
+ * await selector.close();
+ * ```
+ */
+export class LeaderSelector implements AsyncDisposable {
+  /** The election path (framework-relative). */
+  readonly path: string;
+  /** This participant's id. */
+  readonly id: string;
+  readonly #framework: ZkFramework;
+  readonly #takeLeadership: TakeLeadership;
+  readonly #autoRequeue: boolean;
+  readonly #lifecycle: RecipeLifecycle;
+  readonly #lock: ContenderLock;
+  readonly #reconciler: SessionReconciler;
+  readonly #lease: LeaseGuard;
+  readonly #leadership = new BehaviorSubject<boolean>(false);
+  readonly #errors = new Subject<Error>();
+  #queued = false;
+  #worker: Promise<void> | undefined;
+  #attempt: AbortController | undefined;
+  #term: HeldLock | undefined;
+  #terms = 0;
+  #closing: Promise<void> | undefined;
+
+  constructor(framework: ZkFramework, path: string, options: LeaderSelectorOptions) {
+    this.path = checkRecipePath(path);
+    const parsed = parseOptions('LeaderSelector', optionsSchema, options);
+    this.id = parsed.id ?? localAddress();
+    this.#takeLeadership = parsed.takeLeadership;
+    this.#autoRequeue = parsed.autoRequeue;
+    this.#framework = framework;
+    this.#lifecycle = new RecipeLifecycle('LeaderSelector', (e) => this.#report(e));
+    this.#lock = new ContenderLock(framework, this.path, LOCK_NAME, Buffer.from(this.id, 'utf8'));
+    this.#reconciler = new SessionReconciler(framework, {
+      invalidate: (reason: InvalidateReason) => this.#cancel(reason),
+      // Queue (again) once connected: after start, and after a cancelled term or wait when auto-requeueing.
+      reconcile: () => this.#startQueued(),
+      onError: (e) => this.#report(e),
+      reconcileOnReconnect: true,
+    });
+    this.#lease = new LeaseGuard(framework, (reason) => this.#cancel(reason === 'leaseExpired' ? 'leaseExpired' : 'closed'));
+  }
+
+  /** Queues for leadership once connected. Returns at once. `RecipeStateError` if called twice or after close. */
+  start(): Promise<void> {
+    this.#lifecycle.start();
+    this.#queued = true;
+    this.#lifecycle.defer(() => this.#reconciler.close());
+    this.#lifecycle.defer(() => this.#lease.stop());
+    this.#lease.start();
+    this.#reconciler.start();
+    return Promise.resolve();
+  }
+
+  /**
+   * Queues again (Curator's `requeue()`), e.g. after a term without `autoRequeue`. Returns false if already
+   * queued or leading.
+   */
+  requeue(): boolean {
+    this.#lifecycle.assertStarted('requeue');
+    if (this.#queued || this.#worker !== undefined) return false;
+    this.#queued = true;
+    this.#reconciler.trigger('manual');
+    return true;
+  }
+
+  /** Whether `takeLeadership` is running right now (local, synchronous). */
+  hasLeadership(): boolean {
+    return this.#term !== undefined;
+  }
+
+  /** Leadership as a stream: hot, replays the latest (initially `false`), completes on close. Never errors. */
+  get leadership$(): Observable<boolean> {
+    return this.#leadership.pipe(distinctUntilChanged());
+  }
+
+  /** Background failures (and errors thrown by `takeLeadership`). Hot, no replay, completes on close. */
+  get errors$(): Observable<Error> {
+    return this.#errors.asObservable();
+  }
+
+  /** The czxid of our node while leading, `undefined` otherwise. */
+  get fencingToken(): bigint | undefined {
+    return this.#term?.fencingToken;
+  }
+
+  /** `latent`, `started` or `closed`. */
+  get state(): 'latent' | 'started' | 'closed' {
+    return this.#lifecycle.state;
+  }
+
+  /** Counters for tests and diagnostics. */
+  get diagnostics(): LeaderSelectorDiagnostics {
+    return { terms: this.#terms, predecessorWakeups: this.#lock.wakeups };
+  }
+
+  /** Calls `listener` on every change of leadership; its exceptions go to `errors$`. */
+  onLeadershipChange(listener: (isLeader: boolean) => void, options: { signal?: AbortSignal } = {}): Unsubscribe {
+    const subscription = this.leadership$.pipe(skip(1)).subscribe((value) => {
+      try {
+        listener(value);
+      } catch (error) {
+        this.#report(error);
+      }
+    });
+    const unsubscribe = (): void => subscription.unsubscribe();
+    options.signal?.addEventListener('abort', unsubscribe, { once: true });
+    return unsubscribe;
+  }
+
+  /** Resolves once this participant leads; same errors as `LeaderLatch.awaitLeadership`. */
+  async awaitLeadership(options: LeadershipWaitOptions = {}): Promise<void> {
+    this.#lifecycle.assertStarted('awaitLeadership');
+    await waitForTrue(this.#leadership, this.path, options);
+  }
+
+  /** Aborts the current term's signal (Curator's `interruptLeadership`); nothing happens unless leading. */
+  interruptLeadership(): void {
+    if (this.#term !== undefined) this.#attempt?.abort(new LeadershipLostError(this.path, 'interrupted'));
+  }
+
+  /** The current leader, read from ZooKeeper (`{ id: '', isLeader: false }` with no participants). */
+  async getLeader(options: { signal?: AbortSignal } = {}): Promise<Participant> {
+    return (await readParticipants(this.#framework, this.#lock.contenders, options.signal))[0] ?? NO_LEADER;
+  }
+
+  /** Every participant in election order, read from ZooKeeper. */
+  getParticipants(options: { signal?: AbortSignal } = {}): Promise<Participant[]> {
+    return readParticipants(this.#framework, this.#lock.contenders, options.signal);
+  }
+
+  /**
+   * Leaves the election: aborts the term's signal (reason `closed`), waits for `takeLeadership` to return,
+   * deletes our node, completes the streams. Idempotent.
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#doClose();
+    return this.#closing;
+  }
+
+  /** Same as `close()`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  async #doClose(): Promise<void> {
+    this.#queued = false;
+    this.#attempt?.abort(new LeadershipLostError(this.path, 'closed'));
+    await this.#lifecycle.close();
+    await this.#worker;
+    this.#leadership.complete();
+    this.#errors.complete();
+  }
+
+  /** Curator's `cancelElection`: stop the term, or the wait for it. */
+  #cancel(reason: LeadershipLostReason): void {
+    this.#attempt?.abort(new LeadershipLostError(this.path, reason));
+  }
+
+  #startQueued(): Promise<void> {
+    if (this.#queued && this.#worker === undefined && this.#lifecycle.isStarted) {
+      this.#queued = false;
+      this.#worker = this.#work().finally(() => {
+        this.#worker = undefined;
+        if (this.#queued && this.#lifecycle.isStarted) this.#reconciler.trigger('manual');
+      });
+    }
+    return Promise.resolve();
+  }
+
+  async #work(): Promise<void> {
+    const attempt = new AbortController();
+    this.#attempt = attempt;
+    const signal = attempt.signal;
+    let held: HeldLock;
+    try {
+      held = await this.#lock.acquire(signal);
+    } catch (error) {
+      if (!signal.aborted) this.#report(error);
+      this.#queued ||= this.#autoRequeue && this.#lifecycle.isStarted;
+      return;
+    }
+    try {
+      this.#terms++;
+      this.#term = held;
+      this.#leadership.next(true);
+      await this.#takeLeadership(signal, { id: this.id, path: held.path, fencingToken: held.fencingToken });
+    } catch (error) {
+      if (!(signal.aborted && error === signal.reason)) this.#report(error);
+    } finally {
+      // Leadership ends locally before our node goes, so no successor can overlap with us.
+      this.#term = undefined;
+      this.#leadership.next(false);
+      attempt.abort(new LeadershipLostError(this.path, 'released'));
+      this.#queued ||= this.#autoRequeue && this.#lifecycle.isStarted;
+      await held.release();
+    }
+  }
+
+  #report(error: unknown): void {
+    if (this.#errors.closed) return;
+    this.#errors.next(error instanceof Error ? error : new Error(String(error)));
+  }
+}
