@@ -1,1 +1,20 @@
-export {};
+export { BoundedExponentialBackoffRetry } from './bounded-exponential-backoff-retry.js';
+export { ExponentialBackoffRetry, MAX_RETRIES_LIMIT } from './exponential-backoff-retry.js';
+export { RetriesExhaustedError } from './retries-exhausted-error.js';
+export { RetryForever } from './retry-forever.js';
+export { RetryNTimes } from './retry-n-times.js';
+export { RetryOneTime } from './retry-one-time.js';
+export { isRetryableError, isSessionError } from './retry-policy.js';
+export { RetryUntilElapsed } from './retry-until-elapsed.js';
+export { SessionFailedRetryPolicy } from './session-failed-retry-policy.js';
+export { SleepingRetry } from './sleeping-retry.js';
+export { withRetry } from './with-retry.js';
+
+export type { BoundedExponentialBackoffRetryOptions } from './bounded-exponential-backoff-retry.js';
+export type { ExponentialBackoffRetryOptions } from './exponential-backoff-retry.js';
+export type { RetryForeverOptions } from './retry-forever.js';
+export type { RetryNTimesOptions } from './retry-n-times.js';
+export type { RetryOneTimeOptions } from './retry-one-time.js';
+export type { RetryDecision, RetryPolicy } from './retry-policy.js';
+export type { RetryUntilElapsedOptions } from './retry-until-elapsed.js';
+export type { AttemptContext, RetryInfo, WithRetryOptions } from './with-retry.js';

@@ -1,0 +1,202 @@
+import { ClientClosedError, ClosingError, ConnectionLossError } from '@zookit/client';
+import type { ZkClient } from '@zookit/client';
+import { withRetry } from '@zookit/retry';
+import type { RetryPolicy } from '@zookit/retry';
+import { Subject } from 'rxjs';
+import type { Observable } from 'rxjs';
+
+import type { ErrorPolicy } from '../connection/error-policy.js';
+import { SessionManager } from '../connection/session-manager.js';
+import type { Authorization, ClientFactory } from '../connection/session-manager.js';
+import { GuaranteedDeleter } from './guaranteed-deleter.js';
+import type { GuaranteedDeleteRequest } from './guaranteed-deleter.js';
+import { findAndDeleteProtected, mkdirs } from './node-operations.js';
+
+/** Resolved framework settings. */
+export interface CoreSettings {
+  readonly connectString: string;
+  readonly sessionTimeoutMs: number;
+  readonly connectionTimeoutMs: number;
+  readonly retryPolicy: RetryPolicy;
+  readonly errorPolicy: ErrorPolicy;
+  readonly authorization: readonly Authorization[];
+  readonly transport: 'native' | 'wire';
+  readonly clientFactory: ClientFactory;
+}
+
+/**
+ * Lifecycle of the framework.
+ *
+ * @example
+ * ```ts
+ * if (zk.state === 'closed') return;
+ * ```
+ */
+export type FrameworkState = 'latent' | 'started' | 'closed';
+
+/**
+ * What every namespace view of one framework shares: the session manager, the retry runner, `errors$`,
+ * background deletes and the namespaces already created. Internal.
+ */
+export class FrameworkCore {
+  readonly settings: CoreSettings;
+  readonly sessions: SessionManager;
+  readonly #errors = new Subject<Error>();
+  readonly #close = new AbortController();
+  readonly #deleter: GuaranteedDeleter;
+  readonly #namespaces = new Map<string, Promise<void>>();
+  readonly #namespacesDone = new Set<string>();
+  readonly #background = new Set<Promise<unknown>>();
+  #state: FrameworkState = 'latent';
+  #closing: Promise<void> | undefined;
+
+  constructor(settings: CoreSettings) {
+    this.settings = settings;
+    this.sessions = new SessionManager({
+      clientFactory: settings.clientFactory,
+      clientOptions: {
+        connectString: settings.connectString,
+        sessionTimeoutMs: settings.sessionTimeoutMs,
+        connectTimeoutMs: settings.connectionTimeoutMs,
+        transport: settings.transport,
+      },
+      authorization: settings.authorization,
+      onError: (e) => this.reportError(e),
+    });
+    this.#deleter = new GuaranteedDeleter(this);
+  }
+
+  get state(): FrameworkState {
+    return this.#state;
+  }
+
+  get errors$(): Observable<Error> {
+    return this.#errors.asObservable();
+  }
+
+  /** Aborted (with `ClientClosedError`) when the framework closes. */
+  get closeSignal(): AbortSignal {
+    return this.#close.signal;
+  }
+
+  start(): void {
+    if (this.#state !== 'latent') return;
+    // If no client can be made this throws, and the framework stays latent.
+    this.sessions.start();
+    this.#state = 'started';
+  }
+
+  /** Reports a background failure. Never throws. */
+  reportError(error: unknown): void {
+    if (this.#errors.closed) return;
+    this.#errors.next(error instanceof Error ? error : new Error(String(error)));
+  }
+
+  /** Tracks a background task so close() waits for it and its failure goes to errors$. */
+  background(task: Promise<unknown>): void {
+    const tracked = task.catch((e: unknown) => {
+      if (!this.#close.signal.aborted) this.reportError(e);
+    });
+    this.#background.add(tracked);
+    void tracked.finally(() => this.#background.delete(tracked));
+  }
+
+  /** A signal aborted by the caller's signal or by close(). */
+  signalFor(signal: AbortSignal | undefined): AbortSignal {
+    return signal === undefined ? this.#close.signal : AbortSignal.any([signal, this.#close.signal]);
+  }
+
+  /**
+   * Runs `fn` with the connected client under the retry policy. Each attempt first waits (at most
+   * `connectionTimeoutMs`) for a connection, so a retry after connection loss waits for reconnection.
+   */
+  run<T>(fn: (client: ZkClient) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    if (this.#state === 'closed') return Promise.reject(new ClientClosedError());
+    const combined = this.signalFor(signal);
+    let used: ZkClient | undefined;
+    const attempt = (): Promise<T> => {
+      if (this.#state === 'closed') return Promise.reject(new ClientClosedError());
+      // Hot path: connected, so the call goes straight to the client; errors are translated once, below.
+      const client = this.sessions.connectedClient;
+      if (client !== undefined) {
+        used = client;
+        return fn(client);
+      }
+      return this.sessions.awaitClient(this.settings.connectionTimeoutMs, combined).then((c) => {
+        used = c;
+        return fn(c);
+      });
+    };
+    return withRetry(this.settings.retryPolicy, attempt, {
+      signal: combined,
+      mapError: (error) => (used === undefined ? error : this.#translate(error, used)),
+    });
+  }
+
+  /** One attempt of `fn` (no retry), after waiting for a connection. */
+  once<T>(fn: (client: ZkClient) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    if (this.#state === 'closed') return Promise.reject(new ClientClosedError());
+    const attempt = (client: ZkClient): Promise<T> =>
+      fn(client).catch((error: unknown) => {
+        throw this.#translate(error, client);
+      });
+    // Not an async function: on the hot path (already connected) this adds a single promise.
+    const client = this.sessions.connectedClient;
+    if (client !== undefined) return attempt(client);
+    return this.sessions.awaitClient(this.settings.connectionTimeoutMs, signal).then(attempt);
+  }
+
+  /**
+   * Ensures the namespace's containers exist, once per framework (Curator's `ensurePathNeeded`). Returns
+   * `undefined` once done, so the common case costs no extra await.
+   */
+  ensureNamespace(namespace: string, signal?: AbortSignal): Promise<void> | undefined {
+    if (this.#namespacesDone.has(namespace)) return undefined;
+    let pending = this.#namespaces.get(namespace);
+    if (pending === undefined) {
+      pending = this.run((client) => mkdirs(client, `/${namespace}`, true), signal).then(() => {
+        this.#namespacesDone.add(namespace);
+      });
+      this.#namespaces.set(namespace, pending);
+      pending.catch(() => this.#namespaces.delete(namespace));
+    }
+    return pending;
+  }
+
+  /** Keeps deleting `path` in the background until it is gone (or its owning session is). */
+  guaranteedDelete(request: GuaranteedDeleteRequest): void {
+    if (this.#state === 'closed') return;
+    this.background(this.#deleter.run(request));
+  }
+
+  /** Finds the node a failed protected create may have left and deletes it, in the background. */
+  deleteProtectedOrphan(parent: string, protectedId: string, ownerSessionId: bigint | undefined): void {
+    if (this.#state === 'closed') return;
+    this.background(findAndDeleteProtected(this, parent, protectedId, ownerSessionId));
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#doClose();
+    return this.#closing;
+  }
+
+  async #doClose(): Promise<void> {
+    this.#state = 'closed';
+    this.#close.abort(new ClientClosedError());
+    await this.sessions.close();
+    await Promise.all([...this.#background]);
+    this.#errors.complete();
+  }
+
+  #translate(error: unknown, client: ZkClient): unknown {
+    if (this.#state === 'closed') {
+      return error instanceof ClientClosedError ? error : new ClientClosedError({ cause: error });
+    }
+    // A client we closed because its session was lost fails its calls with closing errors; for the caller
+    // that is a connection loss (outcome unknown), to be retried on the new session.
+    if ((error instanceof ClosingError || error instanceof ClientClosedError) && this.sessions.isRetired(client)) {
+      return new ConnectionLossError({ path: error.path, cause: error });
+    }
+    return error;
+  }
+}

@@ -1,0 +1,91 @@
+import { createZkClient, InvalidArgumentError } from '@zookit/client';
+import { ExponentialBackoffRetry } from '@zookit/retry';
+import type { RetryPolicy } from '@zookit/retry';
+import { z } from 'zod';
+
+import type { ErrorPolicy } from './connection/error-policy.js';
+import type { Authorization, ClientFactory } from './connection/session-manager.js';
+import type { CoreSettings } from './internal/framework-core.js';
+import { checkNamespace } from './namespace-paths.js';
+
+/**
+ * Options of {@link createFramework}.
+ *
+ * @example
+ * ```ts
+ * const options: FrameworkOptions = { connectString: '127.0.0.1:2181', sessionTimeoutMs: 10_000, namespace: 'app' };
+ * ```
+ */
+export interface FrameworkOptions {
+  /** `host:port[,host:port…][/chroot]`. */
+  readonly connectString: string;
+  /** Requested session timeout, in ms. Default 60 000 (Curator's default; the server may clamp it). */
+  readonly sessionTimeoutMs?: number;
+  /**
+   * How long an operation waits for a connection before it counts as a connection loss (and how long
+   * each client waits for its first connection), in ms. Default 15 000.
+   */
+  readonly connectionTimeoutMs?: number;
+  /** Policy every operation runs under. Default `ExponentialBackoffRetry({ baseSleepMs: 100, maxRetries: 3 })`. */
+  readonly retryPolicy?: RetryPolicy;
+  /** Chroot-like prefix for every path (`app` or `app/sub`); its nodes are created as containers. */
+  readonly namespace?: string;
+  /** `standard` (default): suspended and lost are error states. `session`: only lost. */
+  readonly errorPolicy?: ErrorPolicy;
+  /** Credentials added to every new session before it is announced. */
+  readonly authorization?: readonly Authorization[];
+  /** Client implementation. Default `'native'`. */
+  readonly transport?: 'native' | 'wire';
+  /** @internal Makes the client of each session (tests). Default `createZkClient`. */
+  readonly clientFactory?: ClientFactory;
+}
+
+const schema = z.object({
+  connectString: z.string().min(1),
+  sessionTimeoutMs: z.number().int().positive().default(60_000),
+  connectionTimeoutMs: z.number().int().positive().default(15_000),
+  retryPolicy: z
+    .custom<RetryPolicy>(
+      (v) =>
+        typeof v === 'object' &&
+        v !== null &&
+        typeof (v as RetryPolicy).allowRetry === 'function' &&
+        typeof (v as RetryPolicy).allowRetryOnError === 'function',
+      'must be a RetryPolicy',
+    )
+    .optional(),
+  namespace: z.string().optional(),
+  errorPolicy: z.enum(['standard', 'session']).default('standard'),
+  authorization: z
+    .array(
+      z.object({
+        scheme: z.string().min(1),
+        auth: z.union([z.string(), z.instanceof(Uint8Array)]),
+      }),
+    )
+    .default([]),
+  transport: z.enum(['native', 'wire']).default('native'),
+  clientFactory: z.custom<ClientFactory>((v) => typeof v === 'function', 'must be a function').optional(),
+});
+
+/** Parses framework options once; a bad field throws `InvalidArgumentError` naming it. */
+export function parseFrameworkOptions(options: FrameworkOptions): CoreSettings & { namespace: string | undefined } {
+  const result = schema.safeParse(options);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const field = issue === undefined || issue.path.length === 0 ? 'options' : issue.path.map(String).join('.');
+    throw new InvalidArgumentError(field, `createFramework: ${issue?.message ?? 'invalid options'}`);
+  }
+  const o = result.data;
+  return {
+    connectString: o.connectString,
+    sessionTimeoutMs: o.sessionTimeoutMs,
+    connectionTimeoutMs: o.connectionTimeoutMs,
+    retryPolicy: o.retryPolicy ?? new ExponentialBackoffRetry({ baseSleepMs: 100, maxRetries: 3 }),
+    errorPolicy: o.errorPolicy,
+    authorization: o.authorization,
+    transport: o.transport,
+    clientFactory: o.clientFactory ?? createZkClient,
+    namespace: checkNamespace(o.namespace),
+  };
+}
