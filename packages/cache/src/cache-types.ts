@@ -32,14 +32,24 @@ export interface NodeSnapshot<T> {
  * ```
  */
 export type CacheEvent<T> =
-  | { readonly type: 'created'; readonly path: string; readonly previous: undefined; readonly current: NodeSnapshot<T> }
+  | {
+      readonly type: 'created';
+      readonly path: string;
+      readonly previous: undefined;
+      readonly current: NodeSnapshot<T>;
+    }
   | {
       readonly type: 'changed';
       readonly path: string;
       readonly previous: NodeSnapshot<T>;
       readonly current: NodeSnapshot<T>;
     }
-  | { readonly type: 'deleted'; readonly path: string; readonly previous: NodeSnapshot<T>; readonly current: undefined }
+  | {
+      readonly type: 'deleted';
+      readonly path: string;
+      readonly previous: NodeSnapshot<T>;
+      readonly current: undefined;
+    }
   | { readonly type: 'initialized' };
 
 /**

@@ -36,7 +36,11 @@ export abstract class CacheView<T, D> implements AsyncDisposable {
   #scheduled = false;
 
   /** @internal */
-  protected constructor(framework: ZkFramework, settings: CacheEngineSettings<T>, coalesce: boolean) {
+  protected constructor(
+    framework: ZkFramework,
+    settings: CacheEngineSettings<T>,
+    coalesce: boolean,
+  ) {
     this.path = settings.path;
     this.#coalesce = coalesce;
     this.#engine = new CacheEngine(framework, settings);
@@ -120,7 +124,10 @@ export abstract class CacheView<T, D> implements AsyncDisposable {
   }
 
   /** Calls `listener` on every event; its exceptions go to `errors$`. */
-  onEvent(listener: (event: CacheEvent<T>) => void, options: { signal?: AbortSignal } = {}): Unsubscribe {
+  onEvent(
+    listener: (event: CacheEvent<T>) => void,
+    options: { signal?: AbortSignal } = {},
+  ): Unsubscribe {
     return this.#listen(this.events$, listener, options.signal);
   }
 
@@ -150,7 +157,9 @@ export abstract class CacheView<T, D> implements AsyncDisposable {
 
   /** @internal Every valid snapshot, sorted by path. */
   protected allSnapshots(): NodeSnapshot<T>[] {
-    return [...this.#engine.tree.snapshots()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return [...this.#engine.tree.snapshots()].sort((a, b) =>
+      a.path < b.path ? -1 : a.path > b.path ? 1 : 0,
+    );
   }
 
   /** @internal Number of valid snapshots. */
@@ -186,7 +195,11 @@ export abstract class CacheView<T, D> implements AsyncDisposable {
     });
   }
 
-  #listen<V>(source: Observable<V>, listener: (value: V) => void, signal: AbortSignal | undefined): Unsubscribe {
+  #listen<V>(
+    source: Observable<V>,
+    listener: (value: V) => void,
+    signal: AbortSignal | undefined,
+  ): Unsubscribe {
     const subscription = source.subscribe((value) => {
       try {
         listener(value);

@@ -4,7 +4,13 @@ export { NodeCache } from './node-cache.js';
 export { PathChildrenCache } from './path-children-cache.js';
 export { TreeCache } from './tree-cache.js';
 // Re-exported so cache users rarely need @zookit/framework directly for codecs and errors.
-export { bytesCodec, jsonCodec, RecipeStateError, SchemaViolationError, utf8Codec } from '@zookit/framework';
+export {
+  bytesCodec,
+  jsonCodec,
+  RecipeStateError,
+  SchemaViolationError,
+  utf8Codec,
+} from '@zookit/framework';
 
 export type { CacheEvent, CacheEventType, NodeSnapshot } from './cache-types.js';
 export type { NodeCacheOptions } from './node-cache.js';

@@ -41,7 +41,11 @@ export class NodeCache<T = Buffer> extends CacheView<T, T | undefined> {
    */
   constructor(framework: ZkFramework, path: string, options: NodeCacheOptions<T> = {}) {
     const parsed = parseCacheOptions<T>('NodeCache', path, options, ['codec']);
-    super(framework, { name: 'NodeCache', path, mode: 'node', maxDepth: 0, codec: parsed.codec }, false);
+    super(
+      framework,
+      { name: 'NodeCache', path, mode: 'node', maxDepth: 0, codec: parsed.codec },
+      false,
+    );
   }
 
   /** The node's last valid snapshot, or `undefined` (missing, never valid, or not loaded yet). Local. */

@@ -31,7 +31,10 @@ export interface PathChildrenCacheOptions<T> {
  * await workers.close();
  * ```
  */
-export class PathChildrenCache<T = Buffer> extends CacheView<T, ReadonlyMap<string, NodeSnapshot<T>>> {
+export class PathChildrenCache<T = Buffer> extends CacheView<
+  T,
+  ReadonlyMap<string, NodeSnapshot<T>>
+> {
   /**
    * @param framework - the framework to read through (its namespace applies).
    * @param path - the parent whose children are cached.
@@ -39,7 +42,11 @@ export class PathChildrenCache<T = Buffer> extends CacheView<T, ReadonlyMap<stri
    */
   constructor(framework: ZkFramework, path: string, options: PathChildrenCacheOptions<T> = {}) {
     const parsed = parseCacheOptions<T>('PathChildrenCache', path, options, ['codec']);
-    super(framework, { name: 'PathChildrenCache', path, mode: 'children', maxDepth: 1, codec: parsed.codec }, true);
+    super(
+      framework,
+      { name: 'PathChildrenCache', path, mode: 'children', maxDepth: 1, codec: parsed.codec },
+      true,
+    );
   }
 
   /** The child at full path `path`, if cached with valid data. Local. */

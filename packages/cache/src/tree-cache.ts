@@ -44,7 +44,11 @@ export class TreeCache<T = Buffer> extends CacheView<T, ReadonlyMap<string, Node
    */
   constructor(framework: ZkFramework, path: string, options: TreeCacheOptions<T> = {}) {
     const parsed = parseCacheOptions<T>('TreeCache', path, options, ['codec', 'maxDepth']);
-    super(framework, { name: 'TreeCache', path, mode: 'tree', maxDepth: parsed.maxDepth, codec: parsed.codec }, true);
+    super(
+      framework,
+      { name: 'TreeCache', path, mode: 'tree', maxDepth: parsed.maxDepth, codec: parsed.codec },
+      true,
+    );
   }
 
   /** The node at full path `path`, if cached with valid data. Local. */

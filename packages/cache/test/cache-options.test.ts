@@ -3,12 +3,23 @@ import { createFramework } from '@zookit/framework';
 import { allocatePorts } from '@zookit/test-harness';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { CacheTimeoutError, jsonCodec, NodeCache, PathChildrenCache, RecipeStateError, TreeCache } from '../src/index.js';
+import {
+  CacheTimeoutError,
+  jsonCodec,
+  NodeCache,
+  PathChildrenCache,
+  RecipeStateError,
+  TreeCache,
+} from '../src/index.js';
 
 const frameworks: ReturnType<typeof createFramework>[] = [];
 
 function zk(connectString = '127.0.0.1:1'): ReturnType<typeof createFramework> {
-  const framework = createFramework({ connectString, sessionTimeoutMs: 10_000, connectionTimeoutMs: 1_000 });
+  const framework = createFramework({
+    connectString,
+    sessionTimeoutMs: 10_000,
+    connectionTimeoutMs: 1_000,
+  });
   frameworks.push(framework);
   return framework;
 }
@@ -34,8 +45,12 @@ describe('cache options and lifecycle (no server)', () => {
     expect(field(() => new TreeCache(zk(), '/a', { maxDepth: -1 }))).toBe('maxDepth');
     expect(field(() => new TreeCache(zk(), '/a', { maxDepth: 1.5 }))).toBe('maxDepth');
     expect(field(() => new NodeCache(zk(), '/a', { maxDepth: 1 } as never))).toBe('maxDepth');
-    expect(field(() => new PathChildrenCache(zk(), '/a', { codecs: jsonCodec() } as never))).toBe('codecs');
-    expect(field(() => new TreeCache(zk(), '/a', { maxDepth: 2, codec: jsonCodec() }))).toBeUndefined();
+    expect(field(() => new PathChildrenCache(zk(), '/a', { codecs: jsonCodec() } as never))).toBe(
+      'codecs',
+    );
+    expect(
+      field(() => new TreeCache(zk(), '/a', { maxDepth: 2, codec: jsonCodec() })),
+    ).toBeUndefined();
   });
 
   it('does no I/O in the constructor; start twice throws RecipeStateError; a start that cannot load times out', async () => {

@@ -26,7 +26,10 @@ function stat(mzxid: number, czxid = 1, pzxid = mzxid): Stat {
 
 const bytes = (s: string): Buffer => Buffer.from(s);
 
-function tree<T = string>(mode: CacheMode, options: { maxDepth?: number; codec?: typeof utf8Codec } = {}) {
+function tree<T = string>(
+  mode: CacheMode,
+  options: { maxDepth?: number; codec?: typeof utf8Codec } = {},
+) {
   const events: string[] = [];
   const errors: unknown[] = [];
   const t = new CacheTree<T>({
@@ -66,19 +69,28 @@ describe('CacheTree (the engine rules, no server)', () => {
     expect(first.issues[0]?.path).toEqual(['port']);
     // A later valid value is applied even though invalid ones came in between.
     t.applyData('/r', bytes('{"port":2}'), stat(5));
-    expect(events).toEqual(['created /r=[object Object]', 'changed /r=[object Object]->[object Object]']);
+    expect(events).toEqual([
+      'created /r=[object Object]',
+      'changed /r=[object Object]->[object Object]',
+    ]);
     expect(t.get('/r')?.data).toEqual({ port: 2 });
   });
 
   it('diffs children: new ones are tracked, missing ones are removed bottom-up with deleted events', () => {
     const { t, events } = tree('tree');
     t.applyData('/r', bytes('root'), stat(1));
-    expect(t.applyChildren('/r', ['b', 'a'], stat(1, 1, 3))).toEqual({ all: ['/r/a', '/r/b'], added: ['/r/a', '/r/b'] });
+    expect(t.applyChildren('/r', ['b', 'a'], stat(1, 1, 3))).toEqual({
+      all: ['/r/a', '/r/b'],
+      added: ['/r/a', '/r/b'],
+    });
     t.applyData('/r/a', bytes('A'), stat(2));
     t.applyChildren('/r/a', ['x'], stat(2, 2, 4));
     t.applyData('/r/a/x', bytes('X'), stat(4));
     t.applyData('/r/b', bytes('B'), stat(3));
-    expect(t.applyChildren('/r', ['b', 'c'], stat(1, 1, 6))).toEqual({ all: ['/r/b', '/r/c'], added: ['/r/c'] });
+    expect(t.applyChildren('/r', ['b', 'c'], stat(1, 1, 6))).toEqual({
+      all: ['/r/b', '/r/c'],
+      added: ['/r/c'],
+    });
     expect(events.slice(-2)).toEqual(['deleted /r/a/x=X', 'deleted /r/a=A']);
     expect(t.node('/r/a/x')).toBeUndefined();
     // A late reply for a removed node does not bring it back.
@@ -98,17 +110,29 @@ describe('CacheTree (the engine rules, no server)', () => {
     expect(t.size).toBe(0);
     expect(t.trackedCount).toBe(1);
     t.applyData('/r', bytes('two'), stat(20, 20));
-    expect(events).toEqual(['created /r=one', 'created /r/k=K', 'deleted /r/k=K', 'deleted /r=one', 'created /r=two']);
+    expect(events).toEqual([
+      'created /r=one',
+      'created /r/k=K',
+      'deleted /r/k=K',
+      'deleted /r=one',
+      'created /r=two',
+    ]);
   });
 
   it('what each mode reads: node = data only; children = parent list + child data; tree honours maxDepth', () => {
     const node = tree('node').t;
     expect([node.wantsData(node.root), node.wantsChildren(node.root)]).toEqual([true, false]);
     const children = tree('children').t;
-    expect([children.wantsData(children.root), children.wantsChildren(children.root)]).toEqual([false, true]);
+    expect([children.wantsData(children.root), children.wantsChildren(children.root)]).toEqual([
+      false,
+      true,
+    ]);
     children.applyChildren('/r', ['a'], stat(1));
     const child = children.node('/r/a');
-    expect(child && [children.wantsData(child), children.wantsChildren(child)]).toEqual([true, false]);
+    expect(child && [children.wantsData(child), children.wantsChildren(child)]).toEqual([
+      true,
+      false,
+    ]);
     const shallow = tree('tree', { maxDepth: 1 }).t;
     shallow.applyChildren('/r', ['a'], stat(1));
     const a = shallow.node('/r/a');

@@ -1,46 +1,42 @@
 import { RetryNTimes } from '@zookit/retry';
-import { expireSession, FaultProxy, ZkEnsemble } from '@zookit/test-harness';
+import { ChaosSetup, expireSession } from '@zookit/test-harness';
+import type { FaultProxy } from '@zookit/test-harness';
 import type { ConnectionState, ZkFramework } from '@zookit/framework';
 import { filter, firstValueFrom, skip, timeout } from 'rxjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { NodeCache, PathChildrenCache, TreeCache, utf8Codec } from '../src/index.js';
-import { cacheTree, describeEvent, serverTree, startedFramework, uniqueNamespace } from './helpers.js';
+import {
+  cacheTree,
+  describeEvent,
+  serverTree,
+  startedFramework,
+  uniqueNamespace,
+} from './helpers.js';
 
 const SESSION_TIMEOUT_MS = 4000;
 const POLL = { timeout: 30_000, interval: 50 };
 
-let ensemble: ZkEnsemble;
-const cleanup: (() => Promise<void>)[] = [];
-
-beforeAll(async () => {
-  ensemble = await ZkEnsemble.start({ servers: 1, tickTimeMs: 500 });
-});
-
-afterAll(async () => {
-  await ensemble.close();
-});
-
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const chaos = ChaosSetup.forSuite({ beforeAll, afterAll, afterEach });
 
 /** A reader behind its own fault proxy, and a writer connected directly, on one namespace. */
-async function proxied(transport: 'native' | 'wire'): Promise<{ reader: ZkFramework; writer: ZkFramework; proxy: FaultProxy }> {
+async function proxied(
+  transport: 'native' | 'wire',
+): Promise<{ reader: ZkFramework; writer: ZkFramework; proxy: FaultProxy }> {
   const namespace = uniqueNamespace();
-  const proxy = await FaultProxy.start({ target: ensemble.connectStringFor(0) });
-  cleanup.push(() => proxy.close());
-  const reader = await startedFramework({
-    connectString: proxy.connectString,
-    namespace,
-    transport,
-    sessionTimeoutMs: SESSION_TIMEOUT_MS,
-    connectionTimeoutMs: 3000,
-    retryPolicy: new RetryNTimes({ maxRetries: 10, sleepMs: 100 }),
-  });
-  cleanup.push(() => reader.close());
-  const writer = await startedFramework({ connectString: ensemble.connectString, namespace });
-  cleanup.push(() => writer.close());
+  const { client: reader, proxy } = await chaos.proxied((connectString) =>
+    startedFramework({
+      connectString,
+      namespace,
+      transport,
+      sessionTimeoutMs: SESSION_TIMEOUT_MS,
+      connectionTimeoutMs: 3000,
+      retryPolicy: new RetryNTimes({ maxRetries: 10, sleepMs: 100 }),
+    }),
+  );
+  const writer = await chaos.open(
+    startedFramework({ connectString: chaos.ensemble.connectString, namespace }),
+  );
   // The namespace node is a container, reaped once empty: a sentinel keeps it.
   await writer.create('/sentinel');
   return { reader, writer, proxy };
@@ -49,14 +45,22 @@ async function proxied(transport: 'native' | 'wire'): Promise<{ reader: ZkFramew
 /** The next `state` posted from now on (the replayed latest state does not count). */
 function nextState(zk: ZkFramework, state: ConnectionState): Promise<unknown> {
   const replayed = zk.connectionState === undefined ? 0 : 1;
-  return firstValueFrom(zk.connectionState$.pipe(skip(replayed), filter((e) => e.state === state), timeout(30_000)));
+  return firstValueFrom(
+    zk.connectionState$.pipe(
+      skip(replayed),
+      filter((e) => e.state === state),
+      timeout(30_000),
+    ),
+  );
 }
 
 /** Populates /svc with `count` children (half of them with a grandchild) and /svc/cfg. */
 async function populate(writer: ZkFramework, count: number): Promise<void> {
   await writer.create('/svc/cfg', 'c0', { parents: true });
   await Promise.all(Array.from({ length: count }, (_, i) => writer.create(`/svc/n${i}`, `d${i}`)));
-  await Promise.all(Array.from({ length: count / 2 }, (_, i) => writer.create(`/svc/n${i}/g`, `g${i}`)));
+  await Promise.all(
+    Array.from({ length: count / 2 }, (_, i) => writer.create(`/svc/n${i}/g`, `g${i}`)),
+  );
 }
 
 /** A burst of changes: update, delete, create, deep create, config sets. */
@@ -79,7 +83,7 @@ describe.each(['native', 'wire'] as const)('caches under faults (%s transport)',
     const node = new NodeCache(reader, '/svc/cfg', { codec: utf8Codec });
     const children = new PathChildrenCache(reader, '/svc', { codec: utf8Codec });
     const tree = new TreeCache(reader, '/svc', { codec: utf8Codec });
-    for (const c of [node, children, tree]) cleanup.push(() => c.close());
+    for (const c of [node, children, tree]) chaos.defer(() => c.close());
     await Promise.all([node.start(), children.start(), tree.start()]);
     const errors: Error[] = [];
     for (const c of [node, children, tree]) c.onError((e) => errors.push(e));
@@ -104,17 +108,23 @@ describe.each(['native', 'wire'] as const)('caches under faults (%s transport)',
       .poll(() => cacheTree(children.entries()), POLL)
       .toEqual(await serverTree(writer, '/svc', { maxDepth: 1, includeRoot: false }));
     await expect.poll(() => node.current()?.data, POLL).toBe('c1-49');
-    await expect.poll(() => [node.stale, children.stale, tree.stale], POLL).toEqual([false, false, false]);
+    await expect
+      .poll(() => [node.stale, children.stale, tree.stale], POLL)
+      .toEqual([false, false, false]);
     // Only real differences: one event per path that differs between before and after, nothing for the
     // unchanged nodes the rebuild re-read.
-    const differing = new Set([...before.keys(), ...expected.keys()].filter((p) => before.get(p) !== expected.get(p)));
+    const differing = new Set(
+      [...before.keys(), ...expected.keys()].filter((p) => before.get(p) !== expected.get(p)),
+    );
     expect(new Set(treeEvents.map((e) => e.split(' ')[1]?.split('=')[0]))).toEqual(differing);
     expect(treeEvents).toHaveLength(differing.size);
     expect(errors).toEqual([]);
 
     // Watches are live on the new session.
     await mutate(writer, 2, 40);
-    await expect.poll(() => cacheTree(tree.entries()), POLL).toEqual(await serverTree(writer, '/svc'));
+    await expect
+      .poll(() => cacheTree(tree.entries()), POLL)
+      .toEqual(await serverTree(writer, '/svc'));
     await expect.poll(() => node.current()?.data, POLL).toBe('c2-49');
   });
 
@@ -122,7 +132,7 @@ describe.each(['native', 'wire'] as const)('caches under faults (%s transport)',
     const { reader, writer, proxy } = await proxied(transport);
     await populate(writer, 20);
     const tree = new TreeCache(reader, '/svc', { codec: utf8Codec });
-    cleanup.push(() => tree.close());
+    chaos.defer(() => tree.close());
     await tree.start();
 
     const suspended = nextState(reader, 'suspended');
@@ -136,18 +146,28 @@ describe.each(['native', 'wire'] as const)('caches under faults (%s transport)',
     proxy.heal();
     await reconnected;
     expect(reader.sessionId).toBe(session);
-    await expect.poll(() => cacheTree(tree.entries()), POLL).toEqual(await serverTree(writer, '/svc'));
+    await expect
+      .poll(() => cacheTree(tree.entries()), POLL)
+      .toEqual(await serverTree(writer, '/svc'));
     await expect.poll(() => tree.stale, POLL).toBe(false);
 
     const password = reader.client?.sessionPassword;
     if (password === undefined || session === undefined) throw new Error('no session');
     const replaced = nextState(reader, 'reconnected');
-    await expireSession({ connectString: ensemble.connectString, sessionId: session, sessionPassword: password });
+    await expireSession({
+      connectString: chaos.ensemble.connectString,
+      sessionId: session,
+      sessionPassword: password,
+    });
     await mutate(writer, 2, 20);
     await replaced;
     expect(reader.sessionId).not.toBe(session);
-    await expect.poll(() => cacheTree(tree.entries()), POLL).toEqual(await serverTree(writer, '/svc'));
+    await expect
+      .poll(() => cacheTree(tree.entries()), POLL)
+      .toEqual(await serverTree(writer, '/svc'));
     await mutate(writer, 3, 20);
-    await expect.poll(() => cacheTree(tree.entries()), POLL).toEqual(await serverTree(writer, '/svc'));
+    await expect
+      .poll(() => cacheTree(tree.entries()), POLL)
+      .toEqual(await serverTree(writer, '/svc'));
   });
 });

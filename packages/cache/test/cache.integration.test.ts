@@ -4,8 +4,14 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import { z } from 'zod';
 
 import { jsonCodec, NodeCache, PathChildrenCache, TreeCache, utf8Codec } from '../src/index.js';
-import type { CacheEvent , SchemaViolationError} from '../src/index.js';
-import { cacheTree, describeEvent, serverTree, startedFramework, uniqueNamespace } from './helpers.js';
+import type { CacheEvent, SchemaViolationError } from '../src/index.js';
+import {
+  cacheTree,
+  describeEvent,
+  serverTree,
+  startedFramework,
+  uniqueNamespace,
+} from './helpers.js';
 
 const connectString = inject('zkStandalone');
 const cleanup: (() => Promise<void>)[] = [];
@@ -16,7 +22,9 @@ afterEach(async () => {
 });
 
 /** A reader (for the caches) and a writer (another session) on one fresh namespace. */
-async function pair(transport: 'native' | 'wire'): Promise<{ reader: ZkFramework; writer: ZkFramework }> {
+async function pair(
+  transport: 'native' | 'wire',
+): Promise<{ reader: ZkFramework; writer: ZkFramework }> {
   const namespace = uniqueNamespace();
   const reader = await startedFramework({ connectString, namespace, transport });
   cleanup.push(() => reader.close());
@@ -105,7 +113,10 @@ describe.each(['native', 'wire'] as const)('caches on the %s transport', (transp
     const names = Array.from({ length: 200 }, (_, i) => `c${String(i).padStart(3, '0')}`);
     const converged = async (): Promise<void> => {
       const expectedTree = await serverTree(writer, '/group');
-      const expectedChildren = await serverTree(writer, '/group', { maxDepth: 1, includeRoot: false });
+      const expectedChildren = await serverTree(writer, '/group', {
+        maxDepth: 1,
+        includeRoot: false,
+      });
       await expect.poll(() => cacheTree(tree.entries()), POLL).toEqual(expectedTree);
       await expect.poll(() => cacheTree(children.entries()), POLL).toEqual(expectedChildren);
     };
@@ -116,8 +127,14 @@ describe.each(['native', 'wire'] as const)('caches on the %s transport', (transp
     expect(children.size).toBe(200);
     expect(tree.size).toBe(221);
     // Burst 2: delete every other one (with its grandchild), update the rest.
-    await Promise.all(names.filter((_, i) => i % 2 === 0).map((n) => writer.delete(`/group/${n}`, { recursive: true })));
-    await Promise.all(names.filter((_, i) => i % 2 === 1).map((n) => writer.setData(`/group/${n}`, `u-${n}`)));
+    await Promise.all(
+      names
+        .filter((_, i) => i % 2 === 0)
+        .map((n) => writer.delete(`/group/${n}`, { recursive: true })),
+    );
+    await Promise.all(
+      names.filter((_, i) => i % 2 === 1).map((n) => writer.setData(`/group/${n}`, `u-${n}`)),
+    );
     await converged();
     expect(children.size).toBe(100);
     // Burst 3: delete and re-create the same names in one burst (ends present, new data).
@@ -129,7 +146,9 @@ describe.each(['native', 'wire'] as const)('caches on the %s transport', (transp
     );
     await converged();
     // Burst 4: everything goes.
-    await Promise.all(names.map((n) => writer.delete(`/group/${n}`, { recursive: true, quietly: true })));
+    await Promise.all(
+      names.map((n) => writer.delete(`/group/${n}`, { recursive: true, quietly: true })),
+    );
     await converged();
     expect(children.size).toBe(0);
     expect(tree.entries().map((s) => s.path)).toEqual(['/group']);
@@ -149,9 +168,16 @@ describe.each(['native', 'wire'] as const)('caches on the %s transport', (transp
     const events = record(full);
     await writer.delete('/t', { recursive: true });
     await expect.poll(() => full.size, POLL).toBe(0);
-    expect(events).toEqual(['deleted /t/a/b/c=deep', 'deleted /t/a/b=', 'deleted /t/a=A', 'deleted /t=']);
+    expect(events).toEqual([
+      'deleted /t/a/b/c=deep',
+      'deleted /t/a/b=',
+      'deleted /t/a=A',
+      'deleted /t=',
+    ]);
     await writer.create('/t/x', 'X', { parents: true });
-    await expect.poll(() => cacheTree(full.entries()), POLL).toEqual(await serverTree(writer, '/t'));
+    await expect
+      .poll(() => cacheTree(full.entries()), POLL)
+      .toEqual(await serverTree(writer, '/t'));
     await expect.poll(() => shallow.entries().map((s) => s.path), POLL).toEqual(['/t', '/t/x']);
   });
 
@@ -167,7 +193,9 @@ describe.each(['native', 'wire'] as const)('caches on the %s transport', (transp
     for (const c of [node, children]) c.onError((e) => errors.push(e as SchemaViolationError));
     await Promise.all([node.start(), children.start()]);
     expect(children.entries().map((s) => s.path)).toEqual(['/svc/a']); // never-valid data is not served
-    expect(errors.map((e) => [e.code, e.path, e.issues[0]?.code])).toEqual([['SCHEMA_VIOLATION', '/svc/bad', 'invalid_json']]);
+    expect(errors.map((e) => [e.code, e.path, e.issues[0]?.code])).toEqual([
+      ['SCHEMA_VIOLATION', '/svc/bad', 'invalid_json'],
+    ]);
     await writer.setData('/svc/a', JSON.stringify({ port: 'eighty', name: 'a' }));
     await expect.poll(() => errors.length, POLL).toBe(3);
     expect(errors.slice(1).map((e) => [e.path, e.issues[0]?.path])).toEqual([
@@ -248,16 +276,31 @@ describe.each(['native', 'wire'] as const)('caches on the %s transport', (transp
     cleanup.push(() => setup.close());
     await setup.create(`/${root}`, '');
     cleanup.push(() => setup.delete(`/${root}`, { recursive: true, quietly: true }));
-    const reader = await startedFramework({ connectString: `${connectString}/${root}`, namespace: 'ns', transport });
+    const reader = await startedFramework({
+      connectString: `${connectString}/${root}`,
+      namespace: 'ns',
+      transport,
+    });
     cleanup.push(() => reader.close());
-    const writer = await startedFramework({ connectString: `${connectString}/${root}`, namespace: 'ns' });
+    const writer = await startedFramework({
+      connectString: `${connectString}/${root}`,
+      namespace: 'ns',
+    });
     cleanup.push(() => writer.close());
     await writer.create('/x/y', '1', { parents: true });
     const tree = closing(new TreeCache(reader, '/x', { codec: utf8Codec }));
     await tree.start();
     await writer.setData('/x/y', '2');
     await writer.create('/x/z', 'Z', { mode: CreateMode.Ephemeral });
-    await expect.poll(() => cacheTree(tree.entries()), POLL).toEqual(new Map([['/x', ''], ['/x/y', '2'], ['/x/z', 'Z']]));
+    await expect
+      .poll(() => cacheTree(tree.entries()), POLL)
+      .toEqual(
+        new Map([
+          ['/x', ''],
+          ['/x/y', '2'],
+          ['/x/z', 'Z'],
+        ]),
+      );
     expect((await setup.getData(`/${root}/ns/x/y`)).data.toString()).toBe('2');
   });
 });

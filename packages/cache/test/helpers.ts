@@ -1,22 +1,20 @@
-import { randomUUID } from 'node:crypto';
-
 import { createFramework } from '@zookit/framework';
 import type { FrameworkOptions, ZkFramework } from '@zookit/framework';
 import { NoNodeError } from '@zookit/client';
+import { startConnected, uniqueNamespace as harnessNamespace } from '@zookit/test-harness';
 
 import type { CacheEvent, NodeSnapshot } from '../src/index.js';
 
 /** A unique namespace for one test. */
 export function uniqueNamespace(): string {
-  return `t-${randomUUID()}`;
+  return harnessNamespace('t');
 }
 
 /** Starts a framework and waits for its first connection. */
-export async function startedFramework(options: FrameworkOptions): Promise<ZkFramework> {
-  const zk = createFramework({ sessionTimeoutMs: 10_000, connectionTimeoutMs: 5_000, ...options });
-  await zk.start();
-  await zk.waitForConnection({ timeoutMs: 20_000 });
-  return zk;
+export function startedFramework(options: FrameworkOptions): Promise<ZkFramework> {
+  return startConnected(
+    createFramework({ sessionTimeoutMs: 10_000, connectionTimeoutMs: 5_000, ...options }),
+  );
 }
 
 /**
@@ -32,10 +30,13 @@ export async function serverTree(
   const out = new Map<string, string>();
   const visit = async (path: string, depth: number): Promise<void> => {
     try {
-      if (depth > 0 || options.includeRoot !== false) out.set(path, (await zk.getData(path)).data.toString('utf8'));
+      if (depth > 0 || options.includeRoot !== false)
+        out.set(path, (await zk.getData(path)).data.toString('utf8'));
       if (depth >= maxDepth) return;
       const children = await zk.getChildren(path);
-      await Promise.all(children.map((c) => visit(path === '/' ? `/${c}` : `${path}/${c}`, depth + 1)));
+      await Promise.all(
+        children.map((c) => visit(path === '/' ? `/${c}` : `${path}/${c}`, depth + 1)),
+      );
     } catch (error) {
       if (!(error instanceof NoNodeError)) throw error;
       // Deleted while we walked: the next poll compares again.

@@ -3,6 +3,7 @@ import type { Stat, Unsubscribe } from '@zookit/client';
 import type { ZkFramework } from '@zookit/framework';
 import {
   OwnedNode,
+  parseRecipeOptions,
   RecipeLifecycle,
   SequentialContenders,
   SessionReconciler,
@@ -13,9 +14,9 @@ import { BehaviorSubject, distinctUntilChanged, skip, Subject } from 'rxjs';
 import type { Observable } from 'rxjs';
 import { z } from 'zod';
 
-import { LeaseGuard } from './internal/lease-guard.js';
-import { checkRecipePath, parseOptions } from './internal/options.js';
+import { checkRecipePath } from './internal/options.js';
 import { untilDoneIfConnected, writableConnection } from './internal/connection-guards.js';
+import { listen } from './internal/listen.js';
 import { waitForTrue } from './internal/wait-for-true.js';
 import { NO_LEADER, readParticipants } from './participant.js';
 import type { Participant } from './participant.js';
@@ -120,7 +121,6 @@ export class LeaderLatch implements AsyncDisposable {
   readonly #contenders: SequentialContenders;
   readonly #scope: WatcherScope;
   readonly #reconciler: SessionReconciler;
-  readonly #lease: LeaseGuard;
   readonly #leadership = new BehaviorSubject<boolean>(false);
   readonly #errors = new Subject<Error>();
   #isLeader = false;
@@ -134,10 +134,13 @@ export class LeaderLatch implements AsyncDisposable {
 
   constructor(framework: ZkFramework, path: string, options?: LeaderLatchOptions) {
     this.path = checkRecipePath(path);
-    this.id = parseOptions('LeaderLatch', optionsSchema, options).id;
+    this.id = parseRecipeOptions('LeaderLatch', optionsSchema, options).id;
     this.#framework = framework;
     this.#lifecycle = new RecipeLifecycle('LeaderLatch', (e) => this.#report(e));
-    this.#node = new OwnedNode(framework, { path: joinPath(this.path, LATCH_NAME), data: Buffer.from(this.id, 'utf8') });
+    this.#node = new OwnedNode(framework, {
+      path: joinPath(this.path, LATCH_NAME),
+      data: Buffer.from(this.id, 'utf8'),
+    });
     this.#contenders = new SequentialContenders(framework, this.path, LATCH_NAME);
     this.#scope = new WatcherScope(framework);
     this.#reconciler = new SessionReconciler(framework, {
@@ -147,7 +150,6 @@ export class LeaderLatch implements AsyncDisposable {
       // Curator 5.8+: re-check on every reconnect, since leadership was dropped on `suspended`.
       reconcileOnReconnect: true,
     });
-    this.#lease = new LeaseGuard(framework, () => this.#invalidate());
   }
 
   /**
@@ -161,8 +163,6 @@ export class LeaderLatch implements AsyncDisposable {
     this.#lifecycle.defer(() => untilDoneIfConnected(this.#framework, this.#node.close()));
     this.#lifecycle.defer(() => this.#reconciler.close());
     this.#lifecycle.defer(() => this.#scope.close());
-    this.#lifecycle.defer(() => this.#lease.stop());
-    this.#lease.start();
     this.#reconciler.start();
     return Promise.resolve();
   }
@@ -217,17 +217,11 @@ export class LeaderLatch implements AsyncDisposable {
    * Calls `listener` on every change of leadership (not with the current value). Exceptions it throws go to
    * `errors$`. Returns the function that removes it (also done by `signal`).
    */
-  onLeadershipChange(listener: (isLeader: boolean) => void, options: { signal?: AbortSignal } = {}): Unsubscribe {
-    const subscription = this.leadership$.pipe(skip(1)).subscribe((value) => {
-      try {
-        listener(value);
-      } catch (error) {
-        this.#report(error);
-      }
-    });
-    const unsubscribe = (): void => subscription.unsubscribe();
-    options.signal?.addEventListener('abort', unsubscribe, { once: true });
-    return unsubscribe;
+  onLeadershipChange(
+    listener: (isLeader: boolean) => void,
+    options: { signal?: AbortSignal } = {},
+  ): Unsubscribe {
+    return listen(this.leadership$.pipe(skip(1)), listener, (e) => this.#report(e), options.signal);
   }
 
   /**
@@ -241,7 +235,9 @@ export class LeaderLatch implements AsyncDisposable {
 
   /** The current leader, read from ZooKeeper (`{ id: '', isLeader: false }` with no participants). */
   async getLeader(options: { signal?: AbortSignal } = {}): Promise<Participant> {
-    return (await readParticipants(this.#framework, this.#contenders, options.signal))[0] ?? NO_LEADER;
+    return (
+      (await readParticipants(this.#framework, this.#contenders, options.signal))[0] ?? NO_LEADER
+    );
   }
 
   /** Every participant in election order, read from ZooKeeper. */
@@ -266,6 +262,9 @@ export class LeaderLatch implements AsyncDisposable {
   async #doClose(notifyLeader: boolean): Promise<void> {
     this.#silenced = !notifyLeader;
     this.#invalidate();
+    // Subscribers must learn that this latch no longer leads before its node is deleted, or a successor
+    // could be elected while they still act as leader: end the stream now, not after the delete.
+    this.#leadership.complete();
     if (this.#lifecycle.isStarted) {
       // Abort a reconcile run in flight first (synchronous part of close), so it ends quietly instead of
       // reporting the closed OwnedNode; the lifecycle awaits the reconciler's idleness below.
@@ -276,7 +275,6 @@ export class LeaderLatch implements AsyncDisposable {
       this.#lifecycle.defer(() => untilDoneIfConnected(this.#framework, deleting));
     }
     await this.#lifecycle.close();
-    this.#leadership.complete();
     this.#errors.complete();
   }
 
@@ -308,7 +306,12 @@ export class LeaderLatch implements AsyncDisposable {
       if (position.isHolder) {
         // A suspension (or close) since this run began: the next run, after reconnection, decides.
         // A read-only server is cut off from the quorum, which may have expired our session: never lead there.
-        if (epoch !== this.#epoch || !this.#lifecycle.isStarted || !writableConnection(this.#framework)) return;
+        if (
+          epoch !== this.#epoch ||
+          !this.#lifecycle.isStarted ||
+          !writableConnection(this.#framework)
+        )
+          return;
         this.#fencingToken = stat.czxid;
         this.#leaderPath = ours;
         this.#setLeader(true);
@@ -331,7 +334,8 @@ export class LeaderLatch implements AsyncDisposable {
   /** Our node if the current session owns it (no round trip in the common case), else a fresh one. */
   #ensureNode(signal: AbortSignal): Promise<string> {
     const current = this.#node.path;
-    if (current !== undefined && this.#node.ownerSessionId === this.#framework.sessionId) return Promise.resolve(current);
+    if (current !== undefined && this.#node.ownerSessionId === this.#framework.sessionId)
+      return Promise.resolve(current);
     return this.#node.ensure(signal);
   }
 

@@ -1,24 +1,32 @@
 import type { Unsubscribe } from '@zookit/client';
 import type { ZkFramework } from '@zookit/framework';
-import { RecipeLifecycle, SessionReconciler } from '@zookit/framework/recipe-kit';
+import {
+  localAddress,
+  parseRecipeOptions,
+  RecipeLifecycle,
+  SequentialContenders,
+  SessionReconciler,
+} from '@zookit/framework/recipe-kit';
 import type { InvalidateReason } from '@zookit/framework/recipe-kit';
+import { InterProcessMutex, LOCK_NAME } from '@zookit/locks';
+import type { LockHandle, LockLostError, LockLostReason } from '@zookit/locks';
 import { BehaviorSubject, distinctUntilChanged, skip, Subject } from 'rxjs';
 import type { Observable } from 'rxjs';
 import { z } from 'zod';
 
-import { ContenderLock } from './internal/contender-lock.js';
-import type { HeldLock } from './internal/contender-lock.js';
-import { LeaseGuard } from './internal/lease-guard.js';
-import { checkRecipePath, localAddress, parseOptions } from './internal/options.js';
+import {
+  untilDoneIfConnected,
+  whenWritable,
+  writableConnection,
+} from './internal/connection-guards.js';
+import { checkRecipePath } from './internal/options.js';
+import { listen } from './internal/listen.js';
 import { waitForTrue } from './internal/wait-for-true.js';
 import { LeadershipLostError } from './leadership-lost-error.js';
 import type { LeadershipLostReason } from './leadership-lost-error.js';
 import type { LeadershipWaitOptions } from './leader-latch.js';
 import { NO_LEADER, readParticipants } from './participant.js';
 import type { Participant } from './participant.js';
-
-/** Curator's `InterProcessMutex` lock name, which its `LeaderSelector` uses. */
-const LOCK_NAME = 'lock-';
 
 /**
  * What `takeLeadership` learns about the term it was given.
@@ -73,14 +81,12 @@ export interface LeaderSelectorOptions {
  *
  * @example
  * ```ts
- * const { terms, predecessorWakeups } = selector.diagnostics;
+ * const { terms } = selector.diagnostics;
  * ```
  */
 export interface LeaderSelectorDiagnostics {
   /** Terms started (takeLeadership calls). */
   readonly terms: number;
-  /** Times a predecessor watch woke this participant's wait. */
-  readonly predecessorWakeups: number;
 }
 
 const optionsSchema = z.strictObject({
@@ -90,14 +96,16 @@ const optionsSchema = z.strictObject({
 });
 
 /**
- * Curator's `LeaderSelector`: a callback that runs while this participant leads, on Curator's mutex layout
- * (`<path>/_c_<uuid>-lock-<seq>`, data = id), so Java and TypeScript selectors on one path form one group.
+ * Curator's `LeaderSelector`: a callback that runs while this participant leads. Like Curator's, it stands
+ * on the mutex (`@zookit/locks`' `InterProcessMutex`, node data = id), so its layout is
+ * `<path>/_c_<uuid>-lock-<seq>` and Java and TypeScript selectors on one path form one group.
  *
  * - `takeLeadership(signal, term)` runs when we acquire the lock; leadership is released (our node deleted)
  *   when it returns or throws.
  * - `signal` aborts when leadership can no longer be trusted: `suspended` under the standard error policy,
- *   `lost` always, the session's `leaseDeadline` under the `session` policy, the framework closing, and
- *   also on `interruptLeadership()` and `close()` (Curator's `CancelLeadershipException` behaviour).
+ *   `lost` always, the session's `leaseDeadline` under the `session` policy, the framework closing, the
+ *   lock's `lost` signal (e.g. our node deleted), and also on `interruptLeadership()` and `close()`
+ *   (Curator's `CancelLeadershipException` behaviour).
  * - With `autoRequeue`, it queues again after every term and after a cancelled wait (on reconnection).
  *
  * @example
@@ -123,27 +131,29 @@ export class LeaderSelector implements AsyncDisposable {
   readonly #takeLeadership: TakeLeadership;
   readonly #autoRequeue: boolean;
   readonly #lifecycle: RecipeLifecycle;
-  readonly #lock: ContenderLock;
+  readonly #mutex: InterProcessMutex;
+  readonly #contenders: SequentialContenders;
   readonly #reconciler: SessionReconciler;
-  readonly #lease: LeaseGuard;
   readonly #leadership = new BehaviorSubject<boolean>(false);
   readonly #errors = new Subject<Error>();
   #queued = false;
   #worker: Promise<void> | undefined;
   #attempt: AbortController | undefined;
-  #term: HeldLock | undefined;
+  #term: LockHandle | undefined;
   #terms = 0;
   #closing: Promise<void> | undefined;
 
   constructor(framework: ZkFramework, path: string, options: LeaderSelectorOptions) {
     this.path = checkRecipePath(path);
-    const parsed = parseOptions('LeaderSelector', optionsSchema, options);
+    const parsed = parseRecipeOptions('LeaderSelector', optionsSchema, options);
     this.id = parsed.id ?? localAddress();
     this.#takeLeadership = parsed.takeLeadership;
     this.#autoRequeue = parsed.autoRequeue;
     this.#framework = framework;
     this.#lifecycle = new RecipeLifecycle('LeaderSelector', (e) => this.#report(e));
-    this.#lock = new ContenderLock(framework, this.path, LOCK_NAME, Buffer.from(this.id, 'utf8'));
+    this.#mutex = new InterProcessMutex(framework, this.path, { nodeData: this.id });
+    this.#mutex.errors$.subscribe((e) => this.#report(e));
+    this.#contenders = new SequentialContenders(framework, this.path, LOCK_NAME);
     this.#reconciler = new SessionReconciler(framework, {
       invalidate: (reason: InvalidateReason) => this.#cancel(reason),
       // Queue (again) once connected: after start, and after a cancelled term or wait when auto-requeueing.
@@ -151,16 +161,14 @@ export class LeaderSelector implements AsyncDisposable {
       onError: (e) => this.#report(e),
       reconcileOnReconnect: true,
     });
-    this.#lease = new LeaseGuard(framework, (reason) => this.#cancel(reason === 'leaseExpired' ? 'leaseExpired' : 'closed'));
   }
 
   /** Queues for leadership once connected. Returns at once. `RecipeStateError` if called twice or after close. */
   start(): Promise<void> {
     this.#lifecycle.start();
     this.#queued = true;
+    this.#lifecycle.defer(() => this.#mutex.close());
     this.#lifecycle.defer(() => this.#reconciler.close());
-    this.#lifecycle.defer(() => this.#lease.stop());
-    this.#lease.start();
     this.#reconciler.start();
     return Promise.resolve();
   }
@@ -204,21 +212,15 @@ export class LeaderSelector implements AsyncDisposable {
 
   /** Counters for tests and diagnostics. */
   get diagnostics(): LeaderSelectorDiagnostics {
-    return { terms: this.#terms, predecessorWakeups: this.#lock.wakeups };
+    return { terms: this.#terms };
   }
 
   /** Calls `listener` on every change of leadership; its exceptions go to `errors$`. */
-  onLeadershipChange(listener: (isLeader: boolean) => void, options: { signal?: AbortSignal } = {}): Unsubscribe {
-    const subscription = this.leadership$.pipe(skip(1)).subscribe((value) => {
-      try {
-        listener(value);
-      } catch (error) {
-        this.#report(error);
-      }
-    });
-    const unsubscribe = (): void => subscription.unsubscribe();
-    options.signal?.addEventListener('abort', unsubscribe, { once: true });
-    return unsubscribe;
+  onLeadershipChange(
+    listener: (isLeader: boolean) => void,
+    options: { signal?: AbortSignal } = {},
+  ): Unsubscribe {
+    return listen(this.leadership$.pipe(skip(1)), listener, (e) => this.#report(e), options.signal);
   }
 
   /** Resolves once this participant leads; same errors as `LeaderLatch.awaitLeadership`. */
@@ -229,17 +231,20 @@ export class LeaderSelector implements AsyncDisposable {
 
   /** Aborts the current term's signal (Curator's `interruptLeadership`); nothing happens unless leading. */
   interruptLeadership(): void {
-    if (this.#term !== undefined) this.#attempt?.abort(new LeadershipLostError(this.path, 'interrupted'));
+    if (this.#term !== undefined)
+      this.#attempt?.abort(new LeadershipLostError(this.path, 'interrupted'));
   }
 
   /** The current leader, read from ZooKeeper (`{ id: '', isLeader: false }` with no participants). */
   async getLeader(options: { signal?: AbortSignal } = {}): Promise<Participant> {
-    return (await readParticipants(this.#framework, this.#lock.contenders, options.signal))[0] ?? NO_LEADER;
+    return (
+      (await readParticipants(this.#framework, this.#contenders, options.signal))[0] ?? NO_LEADER
+    );
   }
 
   /** Every participant in election order, read from ZooKeeper. */
   getParticipants(options: { signal?: AbortSignal } = {}): Promise<Participant[]> {
-    return readParticipants(this.#framework, this.#lock.contenders, options.signal);
+    return readParticipants(this.#framework, this.#contenders, options.signal);
   }
 
   /**
@@ -285,28 +290,43 @@ export class LeaderSelector implements AsyncDisposable {
     const attempt = new AbortController();
     this.#attempt = attempt;
     const signal = attempt.signal;
-    let held: HeldLock;
+    let held: LockHandle;
     try {
-      held = await this.#lock.acquire(signal);
+      held = await this.#mutex.acquire({ signal });
     } catch (error) {
       if (!signal.aborted) this.#report(error);
       this.#queued ||= this.#autoRequeue && this.#lifecycle.isStarted;
       return;
     }
+    const onLost = (): void =>
+      this.#cancel(leadershipLostReason((held.lost.reason as LockLostError).reason));
+    held.lost.addEventListener('abort', onLost, { once: true });
     try {
+      // A read-only server is cut off from the quorum, which may have expired our session: never lead there.
+      if (!writableConnection(this.#framework)) await whenWritable(this.#framework, signal);
+      signal.throwIfAborted();
       this.#terms++;
       this.#term = held;
       this.#leadership.next(true);
-      await this.#takeLeadership(signal, { id: this.id, path: held.path, fencingToken: held.fencingToken });
+      await this.#takeLeadership(signal, {
+        id: this.id,
+        path: held.nodePath,
+        fencingToken: held.fencingToken,
+      });
     } catch (error) {
       if (!(signal.aborted && error === signal.reason)) this.#report(error);
     } finally {
+      held.lost.removeEventListener('abort', onLost);
       // Leadership ends locally before our node goes, so no successor can overlap with us.
       this.#term = undefined;
       this.#leadership.next(false);
       attempt.abort(new LeadershipLostError(this.path, 'released'));
       this.#queued ||= this.#autoRequeue && this.#lifecycle.isStarted;
-      await held.release();
+      // Not connected: the guaranteed delete goes on in the background (our node dies with the session).
+      await untilDoneIfConnected(
+        this.#framework,
+        held.release().catch((e: unknown) => this.#report(e)),
+      );
     }
   }
 
@@ -314,4 +334,11 @@ export class LeaderSelector implements AsyncDisposable {
     if (this.#errors.closed) return;
     this.#errors.next(error instanceof Error ? error : new Error(String(error)));
   }
+}
+
+/** A lock's reason in the selector's vocabulary: a new session or a deleted node means our term is lost. */
+function leadershipLostReason(reason: LockLostReason): LeadershipLostReason {
+  if (reason === 'leaseDeadline') return 'leaseExpired';
+  if (reason === 'sessionChanged' || reason === 'nodeDeleted') return 'lost';
+  return reason;
 }

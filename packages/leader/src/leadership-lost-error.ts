@@ -8,7 +8,8 @@ import { ZkError } from '@zookit/client';
  * const reason: LeadershipLostReason = (signal.reason as LeadershipLostError).reason; // e.g. 'suspended'
  * ```
  */
-export type LeadershipLostReason = 'suspended' | 'lost' | 'leaseExpired' | 'interrupted' | 'released' | 'closed';
+export type LeadershipLostReason =
+  'suspended' | 'lost' | 'leaseExpired' | 'interrupted' | 'released' | 'closed';
 
 /**
  * The reason a `LeaderSelector` leadership signal aborts with: leadership can no longer be trusted

@@ -1,13 +1,21 @@
 import { createFramework } from '@zookit/framework';
 import type { FrameworkOptions, ZkFramework } from '@zookit/framework';
+import { startConnected } from '@zookit/test-harness';
 import type { Observable } from 'rxjs';
 
 /** Starts a framework and waits for its first connection. */
-export async function startedFramework(connectString: string, options: Partial<FrameworkOptions> = {}): Promise<ZkFramework> {
-  const zk = createFramework({ connectString, sessionTimeoutMs: 10_000, connectionTimeoutMs: 5_000, ...options });
-  await zk.start();
-  await zk.waitForConnection({ timeoutMs: 20_000 });
-  return zk;
+export function startedFramework(
+  connectString: string,
+  options: Partial<FrameworkOptions> = {},
+): Promise<ZkFramework> {
+  return startConnected(
+    createFramework({
+      connectString,
+      sessionTimeoutMs: 10_000,
+      connectionTimeoutMs: 5_000,
+      ...options,
+    }),
+  );
 }
 
 /** One leadership change seen by a participant, stamped with `performance.now()`. */
@@ -91,5 +99,7 @@ export class LeadershipRecorder {
 
 /** Curator's protected node name for a recipe name: `_c_<uuid>-<name><10 digits>`. */
 export function protectedNamePattern(recipeName: string): RegExp {
-  return new RegExp(`^_c_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-${recipeName}\\d{10}$`);
+  return new RegExp(
+    `^_c_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-${recipeName}\\d{10}$`,
+  );
 }

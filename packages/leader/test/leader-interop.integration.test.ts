@@ -43,7 +43,7 @@ const leaderEvent = (name: string, isLeader: boolean) => (e: CuratorEvent) =>
   e.ev === 'leader' && e.name === name && e.isLeader === isLeader;
 
 describe('interop with Curator 5.4 (real JVM)', () => {
-  test('LeaderLatch: one group with Curator\'s LeaderLatch, leadership passes both ways, never two leaders', async ({
+  test("LeaderLatch: one group with Curator's LeaderLatch, leadership passes both ways, never two leaders", async ({
     connectString,
   }) => {
     const zk = await framework(connectString);
@@ -60,12 +60,17 @@ describe('interop with Curator 5.4 (real JVM)', () => {
     await ts1.awaitLeadership({ timeoutMs: 10_000 });
     java.send('latch', 'j1', '/election', 'java-1');
     await java.waitFor((e) => e.ev === 'started' && e.name === 'j1');
-    await expect.poll(async () => (await ts1.getParticipants()).length, { timeout: 10_000 }).toBe(2);
+    await expect
+      .poll(async () => (await ts1.getParticipants()).length, { timeout: 10_000 })
+      .toBe(2);
     await ts2.start();
     await expect
-      .poll(async () => (await ts1.getParticipants()).map((p) => `${p.id}:${p.isLeader}`), { timeout: 10_000 })
+      .poll(async () => (await ts1.getParticipants()).map((p) => `${p.id}:${p.isLeader}`), {
+        timeout: 10_000,
+      })
       .toEqual(['ts-1:true', 'java-1:false', 'ts-2:false']);
-    for (const child of await zk.getChildren('/election')) expect(child).toMatch(protectedNamePattern('latch-'));
+    for (const child of await zk.getChildren('/election'))
+      expect(child).toMatch(protectedNamePattern('latch-'));
 
     // TypeScript → Java.
     const mark = java.events.length;
@@ -80,11 +85,15 @@ describe('interop with Curator 5.4 (real JVM)', () => {
     const askedJavaToCloseAt = performance.now();
     java.send('latch-close', 'j1');
     await ts2.awaitLeadership({ timeoutMs: 10_000 });
-    expect(recorder.intervals().find((i) => i.who === 'ts-2')?.start).toBeGreaterThan(askedJavaToCloseAt);
+    expect(recorder.intervals().find((i) => i.who === 'ts-2')?.start).toBeGreaterThan(
+      askedJavaToCloseAt,
+    );
 
     // And once more, TypeScript → Java with a fresh Curator latch behind ts-2.
     java.send('latch', 'j2', '/election', 'java-2');
-    await expect.poll(async () => (await ts2.getParticipants()).map((p) => p.id), { timeout: 10_000 }).toEqual(['ts-2', 'java-2']);
+    await expect
+      .poll(async () => (await ts2.getParticipants()).map((p) => p.id), { timeout: 10_000 })
+      .toEqual(['ts-2', 'java-2']);
     const mark2 = java.events.length;
     const closedTs2At = performance.now();
     await ts2.close();
@@ -101,7 +110,9 @@ describe('interop with Curator 5.4 (real JVM)', () => {
     await java.waitFor((e) => e.ev === 'closed' && e.name === 'j2');
   });
 
-  test('LeaderSelector: one group with Curator\'s LeaderSelector, leadership passes both ways', async ({ connectString }) => {
+  test("LeaderSelector: one group with Curator's LeaderSelector, leadership passes both ways", async ({
+    connectString,
+  }) => {
     const zk = await framework(connectString);
     const java = await curator(connectString);
     const terms: { term: LeadershipTerm; startedAt: number }[] = [];
@@ -122,9 +133,12 @@ describe('interop with Curator 5.4 (real JVM)', () => {
     java.send('selector', 's1', '/leader', 'java-sel');
     await java.waitFor((e) => e.ev === 'started' && e.name === 's1');
     await expect
-      .poll(async () => (await selector.getParticipants()).map((p) => `${p.id}:${p.isLeader}`), { timeout: 10_000 })
+      .poll(async () => (await selector.getParticipants()).map((p) => `${p.id}:${p.isLeader}`), {
+        timeout: 10_000,
+      })
       .toEqual(['ts-sel:true', 'java-sel:false']);
-    for (const child of await zk.getChildren('/leader')) expect(child).toMatch(protectedNamePattern('lock-'));
+    for (const child of await zk.getChildren('/leader'))
+      expect(child).toMatch(protectedNamePattern('lock-'));
 
     // TypeScript → Java: the term ends when takeLeadership returns.
     const mark = java.events.length;
@@ -137,10 +151,9 @@ describe('interop with Curator 5.4 (real JVM)', () => {
 
     // Java → TypeScript: Curator's term ends, it re-queues behind us (autoRequeue on its side).
     expect(selector.requeue()).toBe(true);
-    await expect.poll(async () => (await selector.getParticipants()).map((p) => p.id), { timeout: 10_000 }).toEqual([
-      'java-sel',
-      'ts-sel',
-    ]);
+    await expect
+      .poll(async () => (await selector.getParticipants()).map((p) => p.id), { timeout: 10_000 })
+      .toEqual(['java-sel', 'ts-sel']);
     const askedJavaAt = performance.now();
     java.send('selector-release', 's1');
     await selector.awaitLeadership({ timeoutMs: 10_000 });
@@ -148,7 +161,9 @@ describe('interop with Curator 5.4 (real JVM)', () => {
     expect(terms[1]?.startedAt).toBeGreaterThan(askedJavaAt);
     await java.waitFor(leaderEvent('s1', false), 10_000, mark);
     await expect
-      .poll(async () => (await selector.getParticipants()).map((p) => `${p.id}:${p.isLeader}`), { timeout: 10_000 })
+      .poll(async () => (await selector.getParticipants()).map((p) => `${p.id}:${p.isLeader}`), {
+        timeout: 10_000,
+      })
       .toEqual(['ts-sel:true', 'java-sel:false']);
     java.send('selector-close', 's1');
     await java.waitFor((e) => e.ev === 'closed' && e.name === 's1');

@@ -19,7 +19,9 @@ function latchOf(zk: ZkFramework, id: string, path = '/election'): LeaderLatch {
 }
 
 describe('LeaderLatch', () => {
-  test('writes Curator\'s layout and the first participant leads, with its czxid as fencing token', async ({ connectString }) => {
+  test("writes Curator's layout and the first participant leads, with its czxid as fencing token", async ({
+    connectString,
+  }) => {
     const zk = await framework(connectString);
     const a = latchOf(zk, 'node-A');
     const b = latchOf(zk, 'node-B');
@@ -47,7 +49,7 @@ describe('LeaderLatch', () => {
     ]);
   });
 
-  test('an empty id is stored as empty data (Curator\'s default)', async ({ connectString }) => {
+  test("an empty id is stored as empty data (Curator's default)", async ({ connectString }) => {
     const zk = await framework(connectString);
     const latch = new LeaderLatch(zk, '/empty-id');
     onTestFinished(() => latch.close());
@@ -58,7 +60,9 @@ describe('LeaderLatch', () => {
     expect(latch.id).toBe('');
   });
 
-  test('closing the leader hands over to the next participant; leadership$ shows each change once', async ({ connectString }) => {
+  test('closing the leader hands over to the next participant; leadership$ shows each change once', async ({
+    connectString,
+  }) => {
     const zk = await framework(connectString);
     const latches = ['p1', 'p2', 'p3'].map((id) => latchOf(zk, id));
     const recorder = new LeadershipRecorder();
@@ -92,7 +96,9 @@ describe('LeaderLatch', () => {
     recorder.stop();
   });
 
-  test('onLeadershipChange reports changes only; a throwing listener goes to errors$', async ({ connectString }) => {
+  test('onLeadershipChange reports changes only; a throwing listener goes to errors$', async ({
+    connectString,
+  }) => {
     const zk = await framework(connectString);
     const latch = latchOf(zk, 'l1');
     const calls: boolean[] = [];
@@ -110,7 +116,9 @@ describe('LeaderLatch', () => {
     expect(calls).toEqual([true, false]);
   });
 
-  test('awaitLeadership times out, aborts and fails on close with typed errors', async ({ connectString }) => {
+  test('awaitLeadership times out, aborts and fails on close with typed errors', async ({
+    connectString,
+  }) => {
     const zk = await framework(connectString);
     const leader = latchOf(zk, 'leader');
     const follower = latchOf(zk, 'follower');
@@ -120,7 +128,11 @@ describe('LeaderLatch', () => {
 
     const timedOut = await follower.awaitLeadership({ timeoutMs: 50 }).catch((e: unknown) => e);
     expect(timedOut).toBeInstanceOf(LeadershipTimeoutError);
-    expect(timedOut).toMatchObject({ code: 'LEADERSHIP_TIMEOUT', timeoutMs: 50, path: '/election' });
+    expect(timedOut).toMatchObject({
+      code: 'LEADERSHIP_TIMEOUT',
+      timeoutMs: 50,
+      path: '/election',
+    });
 
     const controller = new AbortController();
     const aborted = follower.awaitLeadership({ signal: controller.signal });
@@ -133,7 +145,9 @@ describe('LeaderLatch', () => {
     await expect(follower.awaitLeadership()).rejects.toBeInstanceOf(RecipeStateError);
   });
 
-  test('rejects bad input with typed errors naming the field, and a second start', async ({ connectString }) => {
+  test('rejects bad input with typed errors naming the field, and a second start', async ({
+    connectString,
+  }) => {
     const zk = await framework(connectString);
     expect(() => new LeaderLatch(zk, 'no-slash')).toThrow(InvalidPathError);
     expect(() => new LeaderLatch(zk, '/')).toThrow(InvalidArgumentError);
@@ -162,19 +176,27 @@ describe('LeaderLatch', () => {
     expect(await latch.getParticipants()).toEqual([]);
   });
 
-  test('50 contenders: each leadership change wakes exactly one contender (no herd effect)', async ({ connectString }) => {
+  test('50 contenders: each leadership change wakes exactly one contender (no herd effect)', async ({
+    connectString,
+  }) => {
     const frameworks = await Promise.all([0, 1, 2, 3, 4].map(() => framework(connectString)));
     const latches: LeaderLatch[] = [];
     // Sequential starts give a known order: contender i has the i-th sequence number.
     for (let i = 0; i < 50; i++) {
       const latch = latchOf(frameworks[i % frameworks.length] as ZkFramework, `c${i}`, '/herd');
       await latch.start();
-      await expect.poll(() => latch.ourPath !== undefined && latch.diagnostics.reconcileRuns >= 1, { timeout: 10_000 }).toBe(true);
+      await expect
+        .poll(() => latch.ourPath !== undefined && latch.diagnostics.reconcileRuns >= 1, {
+          timeout: 10_000,
+        })
+        .toBe(true);
       latches.push(latch);
     }
     const first = latches[0] as LeaderLatch;
     await first.awaitLeadership({ timeoutMs: 10_000 });
-    await expect.poll(async () => (await first.getParticipants()).length, { timeout: 10_000 }).toBe(50);
+    await expect
+      .poll(async () => (await first.getParticipants()).length, { timeout: 10_000 })
+      .toBe(50);
     const order = (await first.getParticipants()).map((p) => p.id);
     expect(order).toEqual(latches.map((l) => l.id));
     const wakeupsBefore = latches.map((l) => l.diagnostics.predecessorWakeups);
@@ -188,7 +210,10 @@ describe('LeaderLatch', () => {
       const next = latches[k + 1] as LeaderLatch;
       await next.awaitLeadership({ timeoutMs: 10_000 });
       const woken = latches
-        .map((l, i) => ({ i, delta: l.diagnostics.predecessorWakeups - (before[i]?.predecessorWakeups ?? 0) }))
+        .map((l, i) => ({
+          i,
+          delta: l.diagnostics.predecessorWakeups - (before[i]?.predecessorWakeups ?? 0),
+        }))
         .filter((x) => x.delta !== 0);
       expect(woken).toEqual([{ i: k + 1, delta: 1 }]);
     }

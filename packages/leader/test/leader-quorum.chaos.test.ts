@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 
 import type { ZkFramework } from '@zookit/framework';
 import { RetryNTimes } from '@zookit/retry';
-import { scaledMs, ZkEnsemble } from '@zookit/test-harness';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { ChaosSetup, scaledMs } from '@zookit/test-harness';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 
 import { LeaderLatch } from '../src/index.js';
 import { LeadershipRecorder, startedFramework } from './helpers.js';
@@ -12,18 +12,10 @@ import { LeadershipRecorder, startedFramework } from './helpers.js';
 const SESSION_TIMEOUT_MS = 4000;
 const FAILOVER_BOUND_MS = scaledMs(SESSION_TIMEOUT_MS + 2000);
 
-let ensemble: ZkEnsemble;
-
-beforeAll(async () => {
-  ensemble = await ZkEnsemble.start({ servers: 3, tickTimeMs: 500 });
-});
-
-afterAll(async () => {
-  await ensemble.close();
-});
+const chaos = ChaosSetup.forSuite({ beforeAll, afterAll, afterEach }, { servers: 3 });
 
 it("the quorum leader is killed while the leader's client is pinned to it: never two leaders, p1 takes over", async () => {
-  const quorumLeader = (await ensemble.leaderIndex()) ?? 0;
+  const quorumLeader = (await chaos.ensemble.leaderIndex()) ?? 0;
   const namespace = `chaos-${randomUUID()}`;
   const frameworks: ZkFramework[] = [];
   const latches: LeaderLatch[] = [];
@@ -31,7 +23,8 @@ it("the quorum leader is killed while the leader's client is pinned to it: never
   try {
     for (let i = 0; i < 3; i++) {
       // p0 can reach only the quorum leader; p1 and p2 the whole ensemble.
-      const connectString = i === 0 ? ensemble.connectStringFor(quorumLeader) : ensemble.connectString;
+      const connectString =
+        i === 0 ? chaos.ensemble.connectStringFor(quorumLeader) : chaos.ensemble.connectString;
       const zk = await startedFramework(connectString, {
         namespace,
         sessionTimeoutMs: SESSION_TIMEOUT_MS,
@@ -48,11 +41,14 @@ it("the quorum leader is killed while the leader's client is pinned to it: never
     }
     const oldSession = frameworks[0]?.sessionId;
     const t0 = performance.now();
-    await ensemble.kill(quorumLeader);
+    await chaos.ensemble.kill(quorumLeader);
     // The followers lose their quorum and drop their clients too (p1, p2 are suspended); they elect a new
     // leader; p0 cannot reach any server, so its session expires and p1 takes over.
     await expect
-      .poll(() => recorder.intervals().some((i) => i.who === 'p1'), { timeout: FAILOVER_BOUND_MS, interval: 20 })
+      .poll(() => recorder.intervals().some((i) => i.who === 'p1'), {
+        timeout: FAILOVER_BOUND_MS,
+        interval: 20,
+      })
       .toBe(true);
     const [first, second] = recorder.intervals();
     expect(first?.who).toBe('p0');

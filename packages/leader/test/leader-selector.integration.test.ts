@@ -13,7 +13,11 @@ async function framework(connectString: string): Promise<ZkFramework> {
   return zk;
 }
 
-function selectorOf(zk: ZkFramework, options: LeaderSelectorOptions, path = '/leader'): LeaderSelector {
+function selectorOf(
+  zk: ZkFramework,
+  options: LeaderSelectorOptions,
+  path = '/leader',
+): LeaderSelector {
   const selector = new LeaderSelector(zk, path, options);
   onTestFinished(() => selector.close());
   return selector;
@@ -40,7 +44,9 @@ function heldTerms(): {
 }
 
 describe('LeaderSelector', () => {
-  test('uses the mutex layout; the term runs until takeLeadership returns, then the next one leads', async ({ connectString }) => {
+  test('uses the mutex layout; the term runs until takeLeadership returns, then the next one leads', async ({
+    connectString,
+  }) => {
     const zk = await framework(connectString);
     const a = heldTerms();
     const b = heldTerms();
@@ -52,7 +58,9 @@ describe('LeaderSelector', () => {
     await selA.start();
     await selA.awaitLeadership({ timeoutMs: 10_000 });
     await selB.start();
-    await expect.poll(async () => (await selA.getParticipants()).map((p) => p.id), { timeout: 10_000 }).toEqual(['sel-A', 'sel-B']);
+    await expect
+      .poll(async () => (await selA.getParticipants()).map((p) => p.id), { timeout: 10_000 })
+      .toEqual(['sel-A', 'sel-B']);
 
     const children = await zk.getChildren('/leader');
     for (const child of children) expect(child).toMatch(protectedNamePattern('lock-'));
@@ -72,7 +80,9 @@ describe('LeaderSelector', () => {
     expect((await selB.getParticipants()).map((p) => p.id)).toEqual(['sel-B']);
     expect(selA.requeue()).toBe(true);
     expect(selA.requeue()).toBe(false);
-    await expect.poll(async () => (await selB.getParticipants()).map((p) => p.id), { timeout: 10_000 }).toEqual(['sel-B', 'sel-A']);
+    await expect
+      .poll(async () => (await selB.getParticipants()).map((p) => p.id), { timeout: 10_000 })
+      .toEqual(['sel-B', 'sel-A']);
     b.release();
     await selA.awaitLeadership({ timeoutMs: 10_000 });
     expect(a.terms).toHaveLength(2);
@@ -93,7 +103,9 @@ describe('LeaderSelector', () => {
       await new Promise((r) => setImmediate(r));
       active--;
     };
-    const sels = ['x', 'y', 'z'].map((name) => selectorOf(zk, { id: name, autoRequeue: true, takeLeadership: take(name) }));
+    const sels = ['x', 'y', 'z'].map((name) =>
+      selectorOf(zk, { id: name, autoRequeue: true, takeLeadership: take(name) }),
+    );
     for (const s of sels) await s.start();
     await expect.poll(() => order.length, { timeout: 20_000 }).toBeGreaterThanOrEqual(12);
     await Promise.all(sels.map((s) => s.close()));
@@ -104,7 +116,9 @@ describe('LeaderSelector', () => {
     expect(new Set(tail).size).toBe(3);
   });
 
-  test('interruptLeadership aborts the term (reason interrupted) and autoRequeue queues again', async ({ connectString }) => {
+  test('interruptLeadership aborts the term (reason interrupted) and autoRequeue queues again', async ({
+    connectString,
+  }) => {
     const zk = await framework(connectString);
     const a = heldTerms();
     const sel = selectorOf(zk, { id: 'solo', autoRequeue: true, takeLeadership: a.take });
@@ -118,14 +132,18 @@ describe('LeaderSelector', () => {
     expect(sel.diagnostics.terms).toBe(2);
   });
 
-  test('close aborts the term (reason closed), waits for it and deletes the node', async ({ connectString }) => {
+  test('close aborts the term (reason closed), waits for it and deletes the node', async ({
+    connectString,
+  }) => {
     const zk = await framework(connectString);
     let finished = false;
     let reason: unknown;
     const sel = selectorOf(zk, {
       id: 'closer',
       takeLeadership: async (signal) => {
-        await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+        await new Promise<void>((resolve) =>
+          signal.addEventListener('abort', () => resolve(), { once: true }),
+        );
         reason = signal.reason;
         finished = true;
       },
@@ -146,7 +164,9 @@ describe('LeaderSelector', () => {
     expect(() => sel.requeue()).toThrow(RecipeStateError);
   });
 
-  test('a throwing takeLeadership goes to errors$ and still releases leadership', async ({ connectString }) => {
+  test('a throwing takeLeadership goes to errors$ and still releases leadership', async ({
+    connectString,
+  }) => {
     const zk = await framework(connectString);
     const errors: Error[] = [];
     const sel = selectorOf(zk, {
@@ -162,7 +182,9 @@ describe('LeaderSelector', () => {
     expect(sel.hasLeadership()).toBe(false);
   });
 
-  test('without an id the node holds the local IP address (Curator\'s default data)', async ({ connectString }) => {
+  test("without an id the node holds the local IP address (Curator's default data)", async ({
+    connectString,
+  }) => {
     const zk = await framework(connectString);
     const a = heldTerms();
     const sel = selectorOf(zk, { takeLeadership: a.take });
@@ -184,8 +206,12 @@ describe('LeaderSelector', () => {
     })();
     expect(missing).toBeInstanceOf(InvalidArgumentError);
     expect(missing).toMatchObject({ field: 'takeLeadership' });
-    expect(() => new LeaderSelector(fake, '/p', { takeLeadership: () => undefined, autoRequeue: 'yes' as unknown as boolean })).toThrow(
-      expect.objectContaining({ field: 'autoRequeue' }) as Error,
-    );
+    expect(
+      () =>
+        new LeaderSelector(fake, '/p', {
+          takeLeadership: () => undefined,
+          autoRequeue: 'yes' as unknown as boolean,
+        }),
+    ).toThrow(expect.objectContaining({ field: 'autoRequeue' }) as Error);
   });
 });

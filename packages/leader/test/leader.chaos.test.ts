@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import type { ConnectionStateEvent, ErrorPolicy, ZkFramework } from '@zookit/framework';
 import { RetryNTimes } from '@zookit/retry';
-import { expireSession, FaultProxy, fourLetterWord, scaledMs, ZkEnsemble } from '@zookit/test-harness';
+import { ChaosSetup, expireSession, fourLetterWord, scaledMs } from '@zookit/test-harness';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import type { LeadershipLostError } from '../src/index.js';
@@ -13,35 +13,22 @@ const SESSION_TIMEOUT_MS = 4000;
 /** "A new leader exists within (session timeout + 2 s)". */
 const FAILOVER_BOUND_MS = scaledMs(SESSION_TIMEOUT_MS + 2000);
 
-let ensemble: ZkEnsemble;
-const cleanup: (() => Promise<void>)[] = [];
-
-beforeAll(async () => {
-  ensemble = await ZkEnsemble.start({ servers: 3, tickTimeMs: 500 });
-});
-
-afterAll(async () => {
-  await ensemble.close();
-});
-
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const chaos = ChaosSetup.forSuite({ beforeAll, afterAll, afterEach }, { servers: 3 });
 
 async function participantFramework(
   connectString: string,
   namespace: string,
   errorPolicy: ErrorPolicy = 'standard',
 ): Promise<ZkFramework> {
-  const zk = await startedFramework(connectString, {
-    namespace,
-    sessionTimeoutMs: SESSION_TIMEOUT_MS,
-    connectionTimeoutMs: 3000,
-    errorPolicy,
-    retryPolicy: new RetryNTimes({ maxRetries: 20, sleepMs: 100 }),
-  });
-  cleanup.push(() => zk.close());
-  return zk;
+  return chaos.open(
+    startedFramework(connectString, {
+      namespace,
+      sessionTimeoutMs: SESSION_TIMEOUT_MS,
+      connectionTimeoutMs: 3000,
+      errorPolicy,
+      retryPolicy: new RetryNTimes({ maxRetries: 20, sleepMs: 100 }),
+    }),
+  );
 }
 
 interface Group {
@@ -54,19 +41,22 @@ interface Group {
  * Three latches, one framework (session) each, all in this process; p0 starts first and leads. p0's
  * framework uses `leaderConnectString` (e.g. a fault proxy), the others the whole ensemble.
  */
-async function latchGroup(leaderConnectString: string, errorPolicy: ErrorPolicy = 'standard'): Promise<Group> {
+async function latchGroup(
+  leaderConnectString: string,
+  errorPolicy: ErrorPolicy = 'standard',
+): Promise<Group> {
   const namespace = `chaos-${randomUUID()}`;
   const frameworks = [
     await participantFramework(leaderConnectString, namespace, errorPolicy),
-    await participantFramework(ensemble.connectString, namespace, errorPolicy),
-    await participantFramework(ensemble.connectString, namespace, errorPolicy),
+    await participantFramework(chaos.ensemble.connectString, namespace, errorPolicy),
+    await participantFramework(chaos.ensemble.connectString, namespace, errorPolicy),
   ];
   const recorder = new LeadershipRecorder();
-  cleanup.push(() => Promise.resolve(recorder.stop()));
+  chaos.defer(() => Promise.resolve(recorder.stop()));
   const latches: LeaderLatch[] = [];
   for (const [i, zk] of frameworks.entries()) {
     const latch = new LeaderLatch(zk, '/election', { id: `p${i}` });
-    cleanup.push(() => latch.close());
+    chaos.defer(() => latch.close());
     recorder.record(`p${i}`, latch.leadership$);
     await latch.start();
     // start() returns before the node exists; wait for it so the election order is p0, p1, p2.
@@ -74,14 +64,23 @@ async function latchGroup(leaderConnectString: string, errorPolicy: ErrorPolicy 
     else await expect.poll(() => latch.ourPath, { timeout: 10_000 }).toBeDefined();
     latches.push(latch);
   }
-  await expect.poll(async () => (await latches[0]?.getParticipants())?.length, { timeout: 10_000 }).toBe(3);
+  await expect
+    .poll(async () => (await latches[0]?.getParticipants())?.length, { timeout: 10_000 })
+    .toBe(3);
   return { frameworks, latches, recorder };
 }
 
 /** Waits (bounded by the failover bound) for a leadership interval that starts after `t0`. */
-async function newLeaderAfter(recorder: LeadershipRecorder, t0: number, excluding?: string): Promise<string> {
+async function newLeaderAfter(
+  recorder: LeadershipRecorder,
+  t0: number,
+  excluding?: string,
+): Promise<string> {
   await expect
-    .poll(() => recorder.intervals().some((i) => i.start >= t0 && i.who !== excluding), { timeout: FAILOVER_BOUND_MS, interval: 20 })
+    .poll(() => recorder.intervals().some((i) => i.start >= t0 && i.who !== excluding), {
+      timeout: FAILOVER_BOUND_MS,
+      interval: 20,
+    })
     .toBe(true);
   const interval = recorder.intervals().find((i) => i.start >= t0 && i.who !== excluding);
   expect(interval).toBeDefined();
@@ -89,15 +88,9 @@ async function newLeaderAfter(recorder: LeadershipRecorder, t0: number, excludin
   return interval?.who ?? '';
 }
 
-async function proxyToServer(i: number): Promise<FaultProxy> {
-  const proxy = await FaultProxy.start({ target: ensemble.connectStringFor(i) });
-  cleanup.push(() => proxy.close());
-  return proxy;
-}
-
 describe('LeaderLatch under faults: never two leaders, a new one within session timeout + 2 s', () => {
   it('the leader closes', async () => {
-    const { latches, recorder } = await latchGroup(ensemble.connectString);
+    const { latches, recorder } = await latchGroup(chaos.ensemble.connectString);
     const t0 = performance.now();
     await latches[0]?.close();
     expect(await newLeaderAfter(recorder, t0)).toBe('p1');
@@ -107,9 +100,9 @@ describe('LeaderLatch under faults: never two leaders, a new one within session 
 
   for (const errorPolicy of ['standard', 'session'] as const) {
     it(`the leader's client is partitioned past the session timeout (${errorPolicy} policy), then rejoins`, async () => {
-      const proxy = await proxyToServer(0);
+      const proxy = await chaos.proxy(0);
       const { frameworks, latches, recorder } = await latchGroup(proxy.connectString, errorPolicy);
-      cleanup.push(() => Promise.resolve(proxy.heal())); // runs first if the test fails while partitioned
+      chaos.defer(() => Promise.resolve(proxy.heal())); // runs first if the test fails while partitioned
       const [zk0] = frameworks as [ZkFramework];
       const oldSession = zk0.sessionId;
       const oldNode = latches[0]?.ourPath;
@@ -126,7 +119,8 @@ describe('LeaderLatch under faults: never two leaders, a new one within session 
       expect(recorder.overlaps()).toEqual([]);
       // Standard: it gave up on `suspended`; session: at the lease deadline (after suspended, before lost).
       const suspended = events[0];
-      if (suspended?.state !== 'suspended') throw new Error(`expected suspended first, got ${suspended?.state}`);
+      if (suspended?.state !== 'suspended')
+        throw new Error(`expected suspended first, got ${suspended?.state}`);
       if (errorPolicy === 'standard') {
         expect(p0?.end).toBeLessThan(suspended.leaseDeadline);
       } else {
@@ -136,14 +130,19 @@ describe('LeaderLatch under faults: never two leaders, a new one within session 
       }
 
       proxy.heal();
-      await expect.poll(() => zk0.sessionId !== oldSession && zk0.isConnected(), { timeout: 20_000 }).toBe(true);
+      await expect
+        .poll(() => zk0.sessionId !== oldSession && zk0.isConnected(), { timeout: 20_000 })
+        .toBe(true);
       // It rejoined at the back with a node of its new session; the stale node is gone.
       await expect
-        .poll(async () => (await latches[1]?.getParticipants())?.map((p) => `${p.id}:${p.isLeader}`), { timeout: 20_000 })
+        .poll(
+          async () => (await latches[1]?.getParticipants())?.map((p) => `${p.id}:${p.isLeader}`),
+          { timeout: 20_000 },
+        )
         .toEqual(['p1:true', 'p2:false', 'p0:false']);
       const newNode = latches[0]?.ourPath ?? '';
       expect(newNode).not.toBe(oldNode);
-      expect((await frameworks[1]?.exists(oldNode ?? ''))).toBeNull();
+      expect(await frameworks[1]?.exists(oldNode ?? '')).toBeNull();
       expect((await zk0.exists(newNode))?.ephemeralOwner).toBe(zk0.sessionId);
       expect(latches[0]?.hasLeadership()).toBe(false);
       expect(recorder.overlaps()).toEqual([]);
@@ -151,33 +150,35 @@ describe('LeaderLatch under faults: never two leaders, a new one within session 
   }
 
   it("the leader's session is expired", async () => {
-    const { frameworks, latches, recorder } = await latchGroup(ensemble.connectString);
+    const { frameworks, latches, recorder } = await latchGroup(chaos.ensemble.connectString);
     const [zk0] = frameworks as [ZkFramework];
     const oldSession = zk0.sessionId ?? 0n;
     const t0 = performance.now();
     await expireSession({
-      connectString: ensemble.connectString,
+      connectString: chaos.ensemble.connectString,
       sessionId: oldSession,
       sessionPassword: zk0.client?.sessionPassword ?? Buffer.alloc(0),
     });
     expect(await newLeaderAfter(recorder, t0, 'p0')).toBe('p1');
     expect(recorder.overlaps()).toEqual([]);
     await expect
-      .poll(async () => (await latches[1]?.getParticipants())?.map((p) => `${p.id}:${p.isLeader}`), { timeout: 20_000 })
+      .poll(
+        async () => (await latches[1]?.getParticipants())?.map((p) => `${p.id}:${p.isLeader}`),
+        { timeout: 20_000 },
+      )
       .toEqual(['p1:true', 'p2:false', 'p0:false']);
     expect(zk0.sessionId).not.toBe(oldSession);
     expect((await zk0.exists(latches[0]?.ourPath ?? ''))?.ephemeralOwner).toBe(zk0.sessionId);
     expect(recorder.overlaps()).toEqual([]);
   });
-
 });
 
 describe('LeaderSelector under faults', () => {
   it("a partitioned leader's signal aborts (suspended) before another selector's term starts", async () => {
-    const proxy = await proxyToServer(1);
+    const proxy = await chaos.proxy(1);
     const namespace = `chaos-${randomUUID()}`;
     const zk0 = await participantFramework(proxy.connectString, namespace);
-    const zk1 = await participantFramework(ensemble.connectString, namespace);
+    const zk1 = await participantFramework(chaos.ensemble.connectString, namespace);
     const log: { who: string; what: 'start' | 'abort'; t: number; reason?: string }[] = [];
     const make = (zk: ZkFramework, who: string): LeaderSelector => {
       const selector = new LeaderSelector(zk, '/leader', {
@@ -189,19 +190,24 @@ describe('LeaderSelector under faults', () => {
             signal.addEventListener(
               'abort',
               () => {
-                log.push({ who, what: 'abort', t: performance.now(), reason: (signal.reason as LeadershipLostError).reason });
+                log.push({
+                  who,
+                  what: 'abort',
+                  t: performance.now(),
+                  reason: (signal.reason as LeadershipLostError).reason,
+                });
                 resolve();
               },
               { once: true },
             );
           }),
       });
-      cleanup.push(() => selector.close());
+      chaos.defer(() => selector.close());
       return selector;
     };
     const s0 = make(zk0, 's0');
     const s1 = make(zk1, 's1');
-    cleanup.push(() => Promise.resolve(proxy.heal()));
+    chaos.defer(() => Promise.resolve(proxy.heal()));
     await s0.start();
     await s0.awaitLeadership({ timeoutMs: 10_000 });
     await s1.start();
@@ -219,7 +225,9 @@ describe('LeaderSelector under faults', () => {
     proxy.heal();
     // autoRequeue: s0 queues again on its new session, behind s1.
     await expect
-      .poll(async () => (await s1.getParticipants()).map((p) => `${p.id}:${p.isLeader}`), { timeout: 20_000 })
+      .poll(async () => (await s1.getParticipants()).map((p) => `${p.id}:${p.isLeader}`), {
+        timeout: 20_000,
+      })
       .toEqual(['s1:true', 's0:false']);
     expect(s0.hasLeadership()).toBe(false);
   });
@@ -228,15 +236,17 @@ describe('LeaderSelector under faults', () => {
 // Last: it kills a server of this file's ensemble for good (the quorum-leader case has its own file).
 describe('LeaderLatch when a server dies', () => {
   it("the leader's server is killed (3-node ensemble)", async () => {
-    const { frameworks, latches, recorder } = await latchGroup(ensemble.connectString);
+    const { frameworks, latches, recorder } = await latchGroup(chaos.ensemble.connectString);
     const sessionHex = `0x${(frameworks[0]?.sessionId ?? 0n).toString(16)}`;
     const servers = [0, 1, 2];
-    const answers = await Promise.all(servers.map((i) => fourLetterWord('127.0.0.1', ensemble.clientPort(i), 'cons')));
+    const answers = await Promise.all(
+      servers.map((i) => fourLetterWord('127.0.0.1', chaos.ensemble.clientPort(i), 'cons')),
+    );
     const victim = servers.find((i) => (answers[i] ?? '').includes(`sid=${sessionHex}`));
     expect(victim).toBeDefined();
     const t0 = performance.now();
     // No restart afterwards: this is the file's last test and afterAll stops the ensemble.
-    await ensemble.kill(victim ?? 0);
+    await chaos.ensemble.kill(victim ?? 0);
     // The leader drops leadership on `suspended`; someone (usually the same latch, after reconnecting to
     // the same session elsewhere) leads again.
     await newLeaderAfter(recorder, t0);

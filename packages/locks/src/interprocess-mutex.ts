@@ -1,18 +1,17 @@
 import { CreateMode } from '@zookit/client';
 import type { ZkFramework } from '@zookit/framework';
-import { fixForSorting } from '@zookit/framework/recipe-kit';
+import { fixForSorting, localAddress, parseRecipeOptions } from '@zookit/framework/recipe-kit';
 import { RecipeStateError } from '@zookit/framework';
 import { Subject } from 'rxjs';
 import type { Observable } from 'rxjs';
 import { z } from 'zod';
 
 import { AcquireContext } from './internal/acquire-context.js';
-import { defaultNodeData } from './internal/default-node-data.js';
 import { standardDriver, READ_LOCK_NAME, WRITE_LOCK_NAME } from './internal/lock-driver.js';
 import type { LockDriver } from './internal/lock-driver.js';
 import { LockInternals } from './internal/lock-internals.js';
 import type { LockNode } from './internal/lock-node.js';
-import { checkLockPath, parseOptions } from './internal/parse-options.js';
+import { checkLockPath } from './internal/parse-options.js';
 import { currentHold, runHolding } from './internal/reentrancy.js';
 import { LockNotHeldError } from './lock-not-held-error.js';
 import type {
@@ -116,10 +115,10 @@ export class InterProcessMutex implements InterProcessLock, AsyncDisposable {
     variant?: MutexVariant,
   ) {
     this.path = checkLockPath(path);
-    const parsed = parseOptions('InterProcessMutex', schema, options);
+    const parsed = parseRecipeOptions('InterProcessMutex', schema, options);
     this.#variant = variant ?? { driver: standardDriver(LOCK_NAME) };
     const revocable = parsed.onRevocationRequested;
-    const data = revocable === undefined ? (parsed.nodeData ?? defaultNodeData()) : null;
+    const data = revocable === undefined ? (parsed.nodeData ?? localAddress()) : null;
     this.#engine = new LockInternals(framework, {
       basePath: this.path,
       driver: this.#variant.driver,

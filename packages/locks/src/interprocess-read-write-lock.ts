@@ -1,8 +1,9 @@
 import type { ZkFramework } from '@zookit/framework';
+import { parseRecipeOptions } from '@zookit/framework/recipe-kit';
 import { z } from 'zod';
 
 import { readDriver, writeDriver } from './internal/lock-driver.js';
-import { checkLockPath, parseOptions } from './internal/parse-options.js';
+import { checkLockPath } from './internal/parse-options.js';
 import { InterProcessMutex } from './interprocess-mutex.js';
 
 /**
@@ -57,7 +58,7 @@ export class InterProcessReadWriteLock {
     options: InterProcessReadWriteLockOptions = {},
   ) {
     this.path = checkLockPath(path);
-    const parsed = parseOptions('InterProcessReadWriteLock', schema, options);
+    const parsed = parseRecipeOptions('InterProcessReadWriteLock', schema, options);
     const mutexOptions = parsed.nodeData === undefined ? {} : { nodeData: parsed.nodeData };
     this.#write = new InterProcessMutex(framework, path, mutexOptions, { driver: writeDriver() });
     this.#read = new InterProcessMutex(framework, path, mutexOptions, {

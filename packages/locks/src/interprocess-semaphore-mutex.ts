@@ -1,8 +1,9 @@
 import type { ZkFramework } from '@zookit/framework';
+import { parseRecipeOptions } from '@zookit/framework/recipe-kit';
 import type { Observable } from 'rxjs';
 import { z } from 'zod';
 
-import { checkLockPath, parseOptions } from './internal/parse-options.js';
+import { checkLockPath } from './internal/parse-options.js';
 import { InterProcessSemaphoreV2 } from './interprocess-semaphore-v2.js';
 import { LockNotHeldError } from './lock-not-held-error.js';
 import type { InterProcessLock, LockAcquireOptions, LockHandle } from './lock-handle.js';
@@ -46,7 +47,7 @@ export class InterProcessSemaphoreMutex implements InterProcessLock, AsyncDispos
     options: InterProcessSemaphoreMutexOptions = {},
   ) {
     this.path = checkLockPath(path);
-    const parsed = parseOptions('InterProcessSemaphoreMutex', schema, options);
+    const parsed = parseRecipeOptions('InterProcessSemaphoreMutex', schema, options);
     this.#semaphore = new InterProcessSemaphoreV2(framework, path, {
       maxLeases: 1,
       ...(parsed.nodeData === undefined ? {} : { nodeData: parsed.nodeData }),

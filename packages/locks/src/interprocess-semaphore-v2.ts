@@ -1,17 +1,17 @@
 import { InvalidArgumentError, NoNodeError, validatePath } from '@zookit/client';
 import type { WatchListener } from '@zookit/client';
 import type { ZkFramework } from '@zookit/framework';
+import { parseRecipeOptions, localAddress } from '@zookit/framework/recipe-kit';
 import { RecipeStateError } from '@zookit/framework';
 import { Subject } from 'rxjs';
 import type { Observable } from 'rxjs';
 import { z } from 'zod';
 
 import { AcquireContext } from './internal/acquire-context.js';
-import { defaultNodeData } from './internal/default-node-data.js';
 import { standardDriver } from './internal/lock-driver.js';
 import { LockInternals } from './internal/lock-internals.js';
 import type { LockNode } from './internal/lock-node.js';
-import { checkLockPath, parseOptions } from './internal/parse-options.js';
+import { checkLockPath } from './internal/parse-options.js';
 import { readSharedCount } from './internal/shared-count.js';
 import { LOCK_NAME } from './interprocess-mutex.js';
 import type { LockAcquireOptions, LockHandle } from './lock-handle.js';
@@ -86,7 +86,7 @@ export class InterProcessSemaphoreV2 implements AsyncDisposable {
 
   constructor(framework: ZkFramework, path: string, options: InterProcessSemaphoreV2Options) {
     this.path = checkLockPath(path);
-    const parsed = parseOptions('InterProcessSemaphoreV2', schema, options);
+    const parsed = parseRecipeOptions('InterProcessSemaphoreV2', schema, options);
     if ((parsed.maxLeases === undefined) === (parsed.sharedCountPath === undefined)) {
       throw new InvalidArgumentError(
         'maxLeases',
@@ -96,7 +96,7 @@ export class InterProcessSemaphoreV2 implements AsyncDisposable {
     if (parsed.sharedCountPath !== undefined) validatePath(parsed.sharedCountPath);
     this.#framework = framework;
     this.#options = parsed;
-    const data = parsed.nodeData ?? defaultNodeData();
+    const data = parsed.nodeData ?? localAddress();
     const reportError = (error: unknown): void => {
       if (!this.#errors.closed)
         this.#errors.next(error instanceof Error ? error : new Error(String(error)));

@@ -1,26 +1,24 @@
-import { randomUUID } from 'node:crypto';
-
 import { NoNodeError } from '@zookit/client';
 import { createFramework } from '@zookit/framework';
 import type { FrameworkOptions, ZkFramework } from '@zookit/framework';
 import { RetryNTimes } from '@zookit/retry';
+import { startConnected, uniqueNamespace as harnessNamespace } from '@zookit/test-harness';
 
 /** A unique namespace for one test. */
 export function uniqueNamespace(): string {
-  return `locks-${randomUUID()}`;
+  return harnessNamespace('locks');
 }
 
 /** Starts a framework and waits for its first connection. */
-export async function startedFramework(options: FrameworkOptions): Promise<ZkFramework> {
-  const zk = createFramework({
-    sessionTimeoutMs: 10_000,
-    connectionTimeoutMs: 5_000,
-    retryPolicy: new RetryNTimes({ maxRetries: 5, sleepMs: 100 }),
-    ...options,
-  });
-  await zk.start();
-  await zk.waitForConnection({ timeoutMs: 20_000 });
-  return zk;
+export function startedFramework(options: FrameworkOptions): Promise<ZkFramework> {
+  return startConnected(
+    createFramework({
+      sessionTimeoutMs: 10_000,
+      connectionTimeoutMs: 5_000,
+      retryPolicy: new RetryNTimes({ maxRetries: 5, sleepMs: 100 }),
+      ...options,
+    }),
+  );
 }
 
 /** Frameworks opened by a test, closed by `closeAll`. */

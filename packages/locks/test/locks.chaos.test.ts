@@ -1,5 +1,6 @@
 import { RetryNTimes } from '@zookit/retry';
-import { expireSession, FaultProxy, ZkEnsemble } from '@zookit/test-harness';
+import { ChaosSetup, expireSession } from '@zookit/test-harness';
+import type { FaultProxy } from '@zookit/test-harness';
 import type { ErrorPolicy, ZkFramework } from '@zookit/framework';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
@@ -9,43 +10,30 @@ import { startedFramework, uniqueNamespace, childrenOf } from './helpers.js';
 
 const SESSION_TIMEOUT_MS = 4000;
 
-let ensemble: ZkEnsemble;
-const cleanup: (() => Promise<void>)[] = [];
-
-beforeAll(async () => {
-  ensemble = await ZkEnsemble.start({ servers: 1, tickTimeMs: 500 });
-});
-
-afterAll(async () => {
-  await ensemble.close();
-});
-
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const chaos = ChaosSetup.forSuite({ beforeAll, afterAll, afterEach });
 
 /** A framework behind its own fault proxy, and a direct one on the same namespace. */
 async function proxied(
   errorPolicy: ErrorPolicy = 'standard',
 ): Promise<{ zk: ZkFramework; proxy: FaultProxy; direct: ZkFramework }> {
   const namespace = uniqueNamespace();
-  const proxy = await FaultProxy.start({ target: ensemble.connectStringFor(0) });
-  cleanup.push(() => proxy.close());
-  const zk = await startedFramework({
-    connectString: proxy.connectString,
-    namespace,
-    errorPolicy,
-    sessionTimeoutMs: SESSION_TIMEOUT_MS,
-    connectionTimeoutMs: 3000,
-    retryPolicy: new RetryNTimes({ maxRetries: 10, sleepMs: 100 }),
-  });
-  cleanup.push(() => zk.close());
-  const direct = await startedFramework({
-    connectString: ensemble.connectString,
-    namespace,
-    sessionTimeoutMs: 10_000,
-  });
-  cleanup.push(() => direct.close());
+  const { client: zk, proxy } = await chaos.proxied((connectString) =>
+    startedFramework({
+      connectString,
+      namespace,
+      errorPolicy,
+      sessionTimeoutMs: SESSION_TIMEOUT_MS,
+      connectionTimeoutMs: 3000,
+      retryPolicy: new RetryNTimes({ maxRetries: 10, sleepMs: 100 }),
+    }),
+  );
+  const direct = await chaos.open(
+    startedFramework({
+      connectString: chaos.ensemble.connectString,
+      namespace,
+      sessionTimeoutMs: 10_000,
+    }),
+  );
   return { zk, proxy, direct };
 }
 
@@ -183,7 +171,7 @@ describe('session expiry', () => {
     if (client?.sessionId === undefined || client.sessionPassword === undefined)
       throw new Error('no session');
     await expireSession({
-      connectString: ensemble.connectString,
+      connectString: chaos.ensemble.connectString,
       sessionId: client.sessionId,
       sessionPassword: client.sessionPassword,
     });
@@ -207,7 +195,7 @@ describe('session expiry', () => {
     if (client?.sessionId === undefined || client.sessionPassword === undefined)
       throw new Error('no session');
     await expireSession({
-      connectString: ensemble.connectString,
+      connectString: chaos.ensemble.connectString,
       sessionId: client.sessionId,
       sessionPassword: client.sessionPassword,
     });

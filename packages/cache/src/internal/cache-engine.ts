@@ -1,3 +1,5 @@
+import { setMaxListeners } from 'node:events';
+
 import { ClientClosedError, NoNodeError } from '@zookit/client';
 import type { WatchListener } from '@zookit/client';
 import { isConnectedState, RecipeStateError } from '@zookit/framework';
@@ -84,6 +86,9 @@ export class CacheEngine<T> {
       error: (error) => this.#report(error),
     });
     this.#lifecycle = new RecipeLifecycle(settings.name, (error) => this.#report(error));
+    // One abort listener per in-flight refresh (removed when it settles): a burst of watch events
+    // legitimately exceeds Node's default warning threshold of 10.
+    setMaxListeners(0, this.#lifecycle.closeSignal);
     this.#scope = new WatcherScope(framework);
     this.#slot = { engine: this as CacheEngine<unknown> };
     this.#listeners = watchListeners(this.#slot);
@@ -173,7 +178,9 @@ export class CacheEngine<T> {
         : kind === 'children'
           ? this.#refreshChildren(path, signal)
           : this.#load(this.#tree.root.path, signal);
-    const tracked = untilAborted(task, signal).catch((error: unknown) => this.#backgroundFailed(path, error));
+    const tracked = untilAborted(task, signal).catch((error: unknown) =>
+      this.#backgroundFailed(path, error),
+    );
     this.#background.add(tracked);
     void tracked.finally(() => this.#background.delete(tracked));
   }
@@ -194,7 +201,8 @@ export class CacheEngine<T> {
       await this.#gone(node, signal);
       return;
     }
-    if (children !== undefined) await Promise.all(children.map((child) => this.#load(child, signal)));
+    if (children !== undefined)
+      await Promise.all(children.map((child) => this.#load(child, signal)));
   }
 
   async #refreshData(path: string, signal: AbortSignal): Promise<void> {
@@ -214,7 +222,9 @@ export class CacheEngine<T> {
   async #readData(node: TreeNode<T>, signal: AbortSignal): Promise<ReadResult> {
     signal.throwIfAborted();
     try {
-      const { data, stat } = await this.#framework.getData(node.path, { watch: this.#scope.wrap(this.#listeners.data) });
+      const { data, stat } = await this.#framework.getData(node.path, {
+        watch: this.#scope.wrap(this.#listeners.data),
+      });
       this.#tree.applyData(node.path, data, stat);
       return 'ok';
     } catch (error) {
@@ -259,7 +269,9 @@ export class CacheEngine<T> {
     this.#tree.remove(node.path);
     if (node !== this.#tree.root) return;
     signal.throwIfAborted();
-    const stat = await this.#framework.exists(node.path, { watch: this.#scope.wrap(this.#listeners.exists) });
+    const stat = await this.#framework.exists(node.path, {
+      watch: this.#scope.wrap(this.#listeners.exists),
+    });
     // Created between the failed read and `exists`: the exists watch will not fire for that, so read now.
     if (stat !== null) await this.#load(node.path, signal);
   }
@@ -267,7 +279,11 @@ export class CacheEngine<T> {
   // ---- recovery ----------------------------------------------------------------------------------------
 
   async #reconcile({ reason, signal }: ReconcileContext): Promise<void> {
-    if (this.#initialized && !this.#fullRefreshOwed && (reason === 'watchFired' || reason === 'manual')) {
+    if (
+      this.#initialized &&
+      !this.#fullRefreshOwed &&
+      (reason === 'watchFired' || reason === 'manual')
+    ) {
       const dirty = [...this.#dirty];
       this.#dirty.clear();
       try {
@@ -335,7 +351,10 @@ export class CacheEngine<T> {
   }
 
   #closedError(): RecipeStateError {
-    return new RecipeStateError('closed', `${this.#settings.name} was closed before it was initialized`);
+    return new RecipeStateError(
+      'closed',
+      `${this.#settings.name} was closed before it was initialized`,
+    );
   }
 }
 

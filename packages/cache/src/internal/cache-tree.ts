@@ -126,7 +126,8 @@ export class CacheTree<T> {
     const previous = node.snapshot;
     const current: NodeSnapshot<T> = { path, stat, data };
     node.snapshot = current;
-    if (previous === undefined) this.#settings.emit({ type: 'created', path, previous: undefined, current });
+    if (previous === undefined)
+      this.#settings.emit({ type: 'created', path, previous: undefined, current });
     else this.#settings.emit({ type: 'changed', path, previous, current });
   }
 
@@ -160,7 +161,8 @@ export class CacheTree<T> {
     const node = this.#nodes.get(path);
     if (node === undefined) return;
     const parent = parentOf(path);
-    if (node !== this.root && parent !== undefined) this.#nodes.get(parent)?.children?.delete(nameOf(path));
+    if (node !== this.root && parent !== undefined)
+      this.#nodes.get(parent)?.children?.delete(nameOf(path));
     this.#removeSubtree(path);
   }
 
@@ -180,12 +182,20 @@ export class CacheTree<T> {
     } else {
       this.#nodes.delete(path);
     }
-    if (previous !== undefined) this.#settings.emit({ type: 'deleted', path, previous, current: undefined });
+    if (previous !== undefined)
+      this.#settings.emit({ type: 'deleted', path, previous, current: undefined });
   }
 }
 
 function newNode<T>(path: string, depth: number): TreeNode<T> {
-  return { path, depth, children: undefined, seenMzxid: NONE, seenPzxid: NONE, snapshot: undefined };
+  return {
+    path,
+    depth,
+    children: undefined,
+    seenMzxid: NONE,
+    seenPzxid: NONE,
+    snapshot: undefined,
+  };
 }
 
 /**

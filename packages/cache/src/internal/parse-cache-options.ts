@@ -56,7 +56,8 @@ export function parseCacheOptions<T>(
           : issue.path.length === 0
             ? 'options'
             : issue.path.map(String).join('.'));
-    const message = extra !== undefined ? `is not an option of ${view}` : (issue?.message ?? 'invalid options');
+    const message =
+      extra !== undefined ? `is not an option of ${view}` : (issue?.message ?? 'invalid options');
     throw new InvalidArgumentError(field, `${view}: ${message}`);
   }
   return {

@@ -23,11 +23,13 @@ export function waitWith<T>(
       signal?.removeEventListener('abort', onAbort);
       settle();
     }
-    if (timeoutMs !== undefined) timer = setTimeout(() => finish(() => reject(onTimeout())), timeoutMs);
+    if (timeoutMs !== undefined)
+      timer = setTimeout(() => finish(() => reject(onTimeout())), timeoutMs);
     signal?.addEventListener('abort', onAbort, { once: true });
     promise.then(
       (value) => finish(() => resolve(value)),
-      (error: unknown) => finish(() => reject(error instanceof Error ? error : new Error(String(error)))),
+      (error: unknown) =>
+        finish(() => reject(error instanceof Error ? error : new Error(String(error)))),
     );
   });
 }

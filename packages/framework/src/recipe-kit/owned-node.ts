@@ -73,7 +73,9 @@ export class OwnedNode {
   /** True if `stat` is of a node the current session owns (always true for non-ephemeral modes). */
   verifyOwnership(stat: Stat): boolean {
     if (!isEphemeral(this.#mode)) return true;
-    return this.#framework.sessionId !== undefined && stat.ephemeralOwner === this.#framework.sessionId;
+    return (
+      this.#framework.sessionId !== undefined && stat.ephemeralOwner === this.#framework.sessionId
+    );
   }
 
   /**

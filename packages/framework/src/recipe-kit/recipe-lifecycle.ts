@@ -72,7 +72,10 @@ export class RecipeLifecycle {
   /** latent → started. Throws {@link RecipeStateError} in any other state. */
   start(): void {
     if (this.#state !== 'latent') {
-      throw new RecipeStateError(this.#state, `${this.#name}: cannot start (already ${this.#state})`);
+      throw new RecipeStateError(
+        this.#state,
+        `${this.#name}: cannot start (already ${this.#state})`,
+      );
     }
     this.#state = 'started';
   }
@@ -80,7 +83,10 @@ export class RecipeLifecycle {
   /** Throws {@link RecipeStateError} unless started. */
   assertStarted(operation: string): void {
     if (this.#state !== 'started') {
-      throw new RecipeStateError(this.#state, `${this.#name}: cannot ${operation} while ${this.#state}`);
+      throw new RecipeStateError(
+        this.#state,
+        `${this.#name}: cannot ${operation} while ${this.#state}`,
+      );
     }
   }
 

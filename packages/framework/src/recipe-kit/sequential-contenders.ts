@@ -80,10 +80,18 @@ export class SequentialContenders {
   /** How many contenders hold at once (1 for a mutex or leader). */
   readonly maxLeases: number;
 
-  constructor(framework: ZkFramework, basePath: string, lockName: string, options: { maxLeases?: number } = {}) {
+  constructor(
+    framework: ZkFramework,
+    basePath: string,
+    lockName: string,
+    options: { maxLeases?: number } = {},
+  ) {
     const maxLeases = options.maxLeases ?? 1;
     if (!Number.isInteger(maxLeases) || maxLeases < 1) {
-      throw new InvalidArgumentError('maxLeases', `must be an integer >= 1, got ${String(maxLeases)}`);
+      throw new InvalidArgumentError(
+        'maxLeases',
+        `must be an integer >= 1, got ${String(maxLeases)}`,
+      );
     }
     this.#framework = framework;
     this.basePath = basePath;
@@ -94,7 +102,10 @@ export class SequentialContenders {
   /** The base path's children, sorted; a missing base path gives `[]`. */
   async getSortedChildren(signal?: AbortSignal): Promise<string[]> {
     try {
-      const children = await this.#framework.getChildren(this.basePath, signal === undefined ? {} : { signal });
+      const children = await this.#framework.getChildren(
+        this.basePath,
+        signal === undefined ? {} : { signal },
+      );
       return sortContenders(children, this.lockName);
     } catch (error) {
       if (error instanceof NoNodeError) return [];
@@ -107,14 +118,23 @@ export class SequentialContenders {
     const ourIndex = sorted.indexOf(ourName);
     if (ourIndex < 0) throw new NoNodeError({ path: joinChild(this.basePath, ourName) });
     const isHolder = ourIndex < this.maxLeases;
-    return { sorted, ourIndex, isHolder, predecessor: isHolder ? undefined : sorted[ourIndex - this.maxLeases] };
+    return {
+      sorted,
+      ourIndex,
+      isHolder,
+      predecessor: isHolder ? undefined : sorted[ourIndex - this.maxLeases],
+    };
   }
 
   /**
    * Watches the predecessor with `getData` (not `exists`: no watch is left behind on a missing node).
    * Resolves true if the watch is set, false if the predecessor is already gone (look again at once).
    */
-  async watchPredecessor(name: string, listener: WatchListener, signal?: AbortSignal): Promise<boolean> {
+  async watchPredecessor(
+    name: string,
+    listener: WatchListener,
+    signal?: AbortSignal,
+  ): Promise<boolean> {
     try {
       await this.#framework.getData(joinChild(this.basePath, name), {
         watch: listener,

@@ -5,6 +5,7 @@ import type { Subscription } from 'rxjs';
 import type { ConnectionStateEvent } from '../connection/connection-state.js';
 import { isConnectedState } from '../connection/connection-state.js';
 import type { ZkFramework } from '../zk-framework.js';
+import { HolderGuard } from './holder-guard.js';
 
 /**
  * Why a reconcile run happens.
@@ -15,17 +16,13 @@ import type { ZkFramework } from '../zk-framework.js';
  * ```
  */
 export type ReconcileReason =
-  | 'initial'
-  | 'sessionReplaced'
-  | 'reconnected'
-  | 'ownNodeMissing'
-  | 'watchFired'
-  | 'manual';
+  'initial' | 'sessionReplaced' | 'reconnected' | 'ownNodeMissing' | 'watchFired' | 'manual';
 
 /**
- * Why `invalidate` is called: the error policy says the connection is in an error state (`suspended`
- * under `standard`, `lost` always), or — under the `session` policy — the connection is still suspended
- * at the lease deadline (`leaseExpired`), after which the server may have expired the session.
+ * Why `invalidate` is called (decided by the kit's `HolderGuard`): the error policy says the connection is
+ * in an error state (`suspended` under `standard`, `lost` always), or — under the `session` policy — the
+ * connection is still suspended at the lease deadline (`leaseExpired`), after which the server may have
+ * expired the session, or the framework was closed (`closed`; Curator posts no `lost` then).
  * `invalidate` may be called more than once per outage (e.g. `leaseExpired`, then `lost`).
  *
  * @example
@@ -33,7 +30,7 @@ export type ReconcileReason =
  * const invalidate = (reason: InvalidateReason) => { if (reason !== 'suspended') dropAll(); };
  * ```
  */
-export type InvalidateReason = 'suspended' | 'leaseExpired' | 'lost';
+export type InvalidateReason = 'suspended' | 'leaseExpired' | 'lost' | 'closed';
 
 /**
  * What one reconcile run receives.
@@ -60,8 +57,11 @@ export interface ReconcileContext {
  * ```
  */
 export interface SessionReconcilerOptions {
-  /** Synchronous: drop what can no longer be trusted (leadership, lock handles, cache freshness). */
-  readonly invalidate: (reason: InvalidateReason, event: ConnectionStateEvent) => void;
+  /**
+   * Synchronous: drop what can no longer be trusted (leadership, lock handles, cache freshness). `event` is
+   * the state that caused it (`undefined` for `closed`).
+   */
+  readonly invalidate: (reason: InvalidateReason, event: ConnectionStateEvent | undefined) => void;
   /** Async and idempotent: make the world match the recipe's intent. */
   readonly reconcile: (context: ReconcileContext) => Promise<void>;
   /** Failures of runs (after retries) go here. */
@@ -86,7 +86,8 @@ const strength: Record<ReconcileReason, number> = {
  * The one engine that re-establishes a recipe's state after connection trouble (see
  * `docs/concepts/session-recovery.md`). The recipe gives a synchronous `invalidate` and an idempotent
  * async `reconcile`; the reconciler calls `invalidate` as soon as the error policy says the connection is
- * in an error state (and, under the `session` policy, when still suspended at the lease deadline), and runs `reconcile` after the first connection, after a new session, on
+ * in an error state (and, under the `session` policy, when still suspended at the lease deadline; and when
+ * the framework closes), and runs `reconcile` after the first connection, after a new session, on
  * `trigger(reason)` and (opt-in) after any reconnect. Runs are single-flight and coalesced (triggers during
  * a run cause exactly one more), each under the retry policy, only while connected, aborted by `lost` and
  * by `close()`; failures go to `onError`.
@@ -112,11 +113,20 @@ export class SessionReconciler {
   #run: AbortController | undefined;
   #initialDone = false;
   #runs = 0;
-  #leaseTimer: NodeJS.Timeout | undefined;
+  readonly #guard: HolderGuard;
 
   constructor(framework: ZkFramework, options: SessionReconcilerOptions) {
     this.#framework = framework;
     this.#options = options;
+    this.#guard = new HolderGuard(framework, {
+      once: false,
+      onTrouble: (reason, event) => {
+        // Lost: the running attempt works on a dead session; stop it so the next run starts fresh.
+        if (reason === 'lost') this.#run?.abort(new Error('session lost'));
+        // No sessionId is given, so the guard never reports `sessionChanged`: new sessions are runs here.
+        if (reason !== 'sessionChanged') this.#invalidate(reason, event);
+      },
+    });
   }
 
   /** Number of reconcile runs started so far (for tests and diagnostics). */
@@ -127,13 +137,17 @@ export class SessionReconciler {
   /** Subscribes to connection states; reconciles at once if connected. Idempotent. */
   start(): void {
     if (this.#subscription !== undefined || this.#close.signal.aborted) return;
-    this.#subscription = this.#framework.connectionState$.subscribe((event) => this.#onState(event));
+    this.#guard.start();
+    this.#subscription = this.#framework.connectionState$.subscribe((event) =>
+      this.#onState(event),
+    );
   }
 
   /** Asks for a reconcile run (coalesced with any pending one). Ignored after close. */
   trigger(reason: ReconcileReason): void {
     if (this.#close.signal.aborted) return;
-    if (this.#pending === undefined || strength[reason] > strength[this.#pending]) this.#pending = reason;
+    if (this.#pending === undefined || strength[reason] > strength[this.#pending])
+      this.#pending = reason;
     this.#kick();
   }
 
@@ -146,7 +160,7 @@ export class SessionReconciler {
   async close(): Promise<void> {
     if (!this.#close.signal.aborted) {
       this.#close.abort(new Error('reconciler closed'));
-      clearTimeout(this.#leaseTimer);
+      this.#guard.stop();
       this.#subscription?.unsubscribe();
       this.#pending = undefined;
     }
@@ -154,35 +168,19 @@ export class SessionReconciler {
   }
 
   #onState(event: ConnectionStateEvent): void {
-    clearTimeout(this.#leaseTimer);
-    this.#leaseTimer = undefined;
-    if (event.state === 'suspended' && !this.#framework.isErrorState(event)) {
-      // The session policy tolerates a short disconnect, but never past the lease deadline: after it the
-      // server may have expired the session and handed our role to someone else.
-      this.#leaseTimer = setTimeout(
-        () => this.#invalidate('leaseExpired', event),
-        Math.max(0, event.leaseDeadline - performance.now()),
-      );
-      return;
-    }
-    if (this.#framework.isErrorState(event)) {
-      // Lost: the running attempt works on a dead session; stop it so the next run starts fresh.
-      if (event.state === 'lost') this.#run?.abort(new Error('session lost'));
-      this.#invalidate(event.state === 'lost' ? 'lost' : 'suspended', event);
-      return;
-    }
+    // Error states and the lease deadline are the guard's (see the constructor).
     if (!isConnectedState(event.state)) return;
     if (!this.#initialDone) {
       this.trigger('initial');
       return;
     }
     if (event.state === 'reconnected' && event.sessionChanged) this.trigger('sessionReplaced');
-    else if (event.state === 'reconnected' && this.#options.reconcileOnReconnect === true) this.trigger('reconnected');
+    else if (event.state === 'reconnected' && this.#options.reconcileOnReconnect === true)
+      this.trigger('reconnected');
     else this.#kick(); // a trigger that arrived while disconnected runs now
   }
 
-  #invalidate(reason: InvalidateReason, event: ConnectionStateEvent): void {
-    this.#leaseTimer = undefined;
+  #invalidate(reason: InvalidateReason, event: ConnectionStateEvent | undefined): void {
     try {
       this.#options.invalidate(reason, event);
     } catch (error) {
@@ -200,7 +198,11 @@ export class SessionReconciler {
   }
 
   async #drain(): Promise<void> {
-    while (this.#pending !== undefined && !this.#close.signal.aborted && this.#framework.isConnected()) {
+    while (
+      this.#pending !== undefined &&
+      !this.#close.signal.aborted &&
+      this.#framework.isConnected()
+    ) {
       const reason = this.#pending;
       this.#pending = undefined;
       const run = new AbortController();

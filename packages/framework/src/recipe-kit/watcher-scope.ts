@@ -29,7 +29,12 @@ export class WatcherScope {
     const generation = this.#generation;
     const sessionId = this.#framework.sessionId;
     return (event) => {
-      if (this.#closed || generation !== this.#generation || this.#framework.sessionId !== sessionId) return;
+      if (
+        this.#closed ||
+        generation !== this.#generation ||
+        this.#framework.sessionId !== sessionId
+      )
+        return;
       listener(event);
     };
   }

@@ -6,7 +6,10 @@ import type { ZkFramework } from '@zookit/framework';
  * otherwise lets it finish in the background. A holder that leaves while disconnected must not wait out the
  * retry policy: its guaranteed delete keeps going, and its ephemeral node dies with the session anyway.
  */
-export async function untilDoneIfConnected(framework: ZkFramework, work: Promise<void>): Promise<void> {
+export async function untilDoneIfConnected(
+  framework: ZkFramework,
+  work: Promise<void>,
+): Promise<void> {
   if (framework.isConnected()) await work;
   else void work.catch(() => undefined);
 }

@@ -32,11 +32,17 @@ export function waitForTrue(
       next: (value) => {
         if (value) finish(resolve);
       },
-      complete: () => finish(() => reject(new RecipeStateError('closed', `closed while waiting for leadership of ${path}`))),
+      complete: () =>
+        finish(() =>
+          reject(new RecipeStateError('closed', `closed while waiting for leadership of ${path}`)),
+        ),
     });
     if (settled) return;
     if (timeoutMs !== undefined) {
-      timer = setTimeout(() => finish(() => reject(new LeadershipTimeoutError(path, timeoutMs))), timeoutMs);
+      timer = setTimeout(
+        () => finish(() => reject(new LeadershipTimeoutError(path, timeoutMs))),
+        timeoutMs,
+      );
     }
     signal?.addEventListener('abort', onAbort, { once: true });
   });

@@ -5,7 +5,6 @@ import { OwnedNode } from '@zookit/framework/recipe-kit';
 
 import type { RevocationRequest } from '../lock-handle.js';
 import type { AcquireContext } from './acquire-context.js';
-import { HolderGuard } from './holder-guard.js';
 import type { LockDriver } from './lock-driver.js';
 import { LockNode } from './lock-node.js';
 import type { LockNodeHost } from './lock-node.js';
@@ -45,7 +44,7 @@ export interface AcquireNodeOptions extends CreateNodeOptions {
  *   is deleted before the call rejects; if our node vanished (session expiry) start again under the retry
  *   policy;
  * - a node is granted only while the session that created it is current and trusted;
- * - `HolderGuard` fires `lost` on every held node at the first sign of trouble.
+ * - each node's kit `HolderGuard` fires `lost` on it at the first sign of trouble, and wakes a waiter.
  */
 export class LockInternals implements LockNodeHost {
   readonly framework: ZkFramework;
@@ -53,7 +52,6 @@ export class LockInternals implements LockNodeHost {
   readonly driver: LockDriver;
   readonly onRevoke: ((request: RevocationRequest) => void) | undefined;
   readonly #options: LockInternalsOptions;
-  readonly #guard: HolderGuard;
   readonly #pending = new Set<Promise<unknown>>();
 
   constructor(framework: ZkFramework, options: LockInternalsOptions) {
@@ -62,15 +60,6 @@ export class LockInternals implements LockNodeHost {
     this.driver = options.driver;
     this.onRevoke = options.onRevoke;
     this.#options = options;
-    this.#guard = new HolderGuard(framework);
-  }
-
-  track(node: LockNode): void {
-    this.#guard.track(node);
-  }
-
-  untrack(node: LockNode): void {
-    this.#guard.untrack(node);
   }
 
   reportError(error: unknown): void {
@@ -157,7 +146,7 @@ export class LockInternals implements LockNodeHost {
   /** Grants `node` if the session that created it is current and trusted; else waits for a connection and throws NoNode if it is gone. */
   async grant(ctx: AcquireContext, node: LockNode): Promise<boolean> {
     if (node.gone) throw new NoNodeError({ path: node.path });
-    if (this.#guard.trusted(node)) {
+    if (node.trusted()) {
       node.grant();
       return true;
     }

@@ -1,7 +1,8 @@
 import { ClientClosedError, NoNodeError, WatchEventType, ZkError } from '@zookit/client';
 import type { WatchEvent, WatchListener } from '@zookit/client';
 import type { ZkFramework } from '@zookit/framework';
-import { WatcherScope } from '@zookit/framework/recipe-kit';
+import { HolderGuard, WatcherScope } from '@zookit/framework/recipe-kit';
+import type { HolderGuardReason } from '@zookit/framework/recipe-kit';
 
 import { LockLostError } from '../lock-lost-error.js';
 import type { LockLostReason } from '../lock-lost-error.js';
@@ -20,8 +21,6 @@ export const REVOKE_MESSAGE = '__REVOKE__';
 /** What a node needs from its engine. */
 export interface LockNodeHost {
   readonly framework: ZkFramework;
-  track(node: LockNode): void;
-  untrack(node: LockNode): void;
   /** Where a throwing listener's error goes. */
   reportError(error: unknown): void;
   /** Called when a held node's data turns into `__REVOKE__`. */
@@ -42,6 +41,7 @@ export class LockNode {
   readonly sessionId: bigint;
   readonly #host: LockNodeHost;
   readonly #scope: WatcherScope;
+  readonly #guard: HolderGuard;
   readonly #lost = new AbortController();
   readonly #wakers = new Set<() => void>();
   #state: 'contending' | 'held' | 'released' = 'contending';
@@ -58,7 +58,18 @@ export class LockNode {
     this.fencingToken = fencingToken;
     this.sessionId = sessionId;
     this.#scope = new WatcherScope(host.framework);
-    host.track(this);
+    // Not a once-guard: a waiter must hear `lost` after `suspended`, and a holder's `lose` fires only once.
+    this.#guard = new HolderGuard(host.framework, {
+      sessionId,
+      once: false,
+      onTrouble: (reason) => this.onTrouble(lockLostReason(reason)),
+    });
+    this.#guard.start();
+  }
+
+  /** True if this node may be granted now: no error state, lease not expired, its session is current. */
+  trusted(): boolean {
+    return this.#guard.trusted();
   }
 
   /** True once a watch reported our node deleted (by someone else, or with its session). */
@@ -170,7 +181,7 @@ export class LockNode {
     this.#state = 'released';
     this.onDelete?.();
     this.#scope.close();
-    this.#host.untrack(this);
+    this.#guard.stop();
     this.wake();
     const framework = this.#host.framework;
     try {
@@ -212,4 +223,9 @@ export class LockNode {
       this.#host.reportError(error);
     }
   }
+}
+
+/** The kit's reason in the locks' public vocabulary (`LockLostError.reason` says `leaseDeadline`). */
+function lockLostReason(reason: HolderGuardReason): LockLostReason {
+  return reason === 'leaseExpired' ? 'leaseDeadline' : reason;
 }
