@@ -35,7 +35,8 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 export const bytesCodec: Codec<Buffer> = {
   name: 'bytes',
   encode: (value) => value,
-  decode: (bytes) => (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)),
+  decode: (bytes) =>
+    Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
 };
 
 /**
@@ -53,7 +54,11 @@ export const utf8Codec: Codec<string> = {
     try {
       return decoder.decode(bytes);
     } catch (cause) {
-      throw new SchemaViolationError(path, [{ path: [], message: 'invalid UTF-8', code: 'invalid_utf8' }], { cause });
+      throw new SchemaViolationError(
+        path,
+        [{ path: [], message: 'invalid UTF-8', code: 'invalid_utf8' }],
+        { cause },
+      );
     }
   },
 };
@@ -72,7 +77,10 @@ export const utf8Codec: Codec<string> = {
 export function jsonCodec<S extends z.ZodType>(schema: S): Codec<z.output<S>>;
 export function jsonCodec<T = unknown>(): Codec<T>;
 export function jsonCodec(schema?: z.ZodType): Codec<unknown> {
-  if (schema !== undefined && (typeof schema !== 'object' || typeof schema.safeParse !== 'function')) {
+  if (
+    schema !== undefined &&
+    (typeof schema !== 'object' || typeof schema.safeParse !== 'function')
+  ) {
     throw new InvalidArgumentError('schema', 'jsonCodec: must be a zod schema');
   }
   const check = (value: unknown, path: string | undefined): unknown => {
@@ -94,9 +102,13 @@ export function jsonCodec(schema?: z.ZodType): Codec<unknown> {
         parsed = JSON.parse(utf8Codec.decode(bytes, path));
       } catch (cause) {
         if (cause instanceof SchemaViolationError) throw cause;
-        throw new SchemaViolationError(path, [{ path: [], message: (cause as Error).message, code: 'invalid_json' }], {
-          cause,
-        });
+        throw new SchemaViolationError(
+          path,
+          [{ path: [], message: (cause as Error).message, code: 'invalid_json' }],
+          {
+            cause,
+          },
+        );
       }
       return check(parsed, path);
     },

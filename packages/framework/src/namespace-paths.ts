@@ -11,7 +11,8 @@ import { InvalidArgumentError, validatePath } from '@zookit/client';
  */
 export function checkNamespace(namespace: string | undefined): string | undefined {
   if (namespace === undefined || namespace === '') return undefined;
-  if (typeof namespace !== 'string') throw new InvalidArgumentError('namespace', 'must be a string');
+  if (typeof namespace !== 'string')
+    throw new InvalidArgumentError('namespace', 'must be a string');
   const trimmed = namespace.replace(/^\/+/, '').replace(/\/+$/, '');
   if (trimmed === '') return undefined;
   try {
@@ -32,7 +33,11 @@ export function checkNamespace(namespace: string | undefined): string | undefine
  * fixForNamespace('app', '/');      // '/app'
  * ```
  */
-export function fixForNamespace(namespace: string | undefined, path: string, sequential = false): string {
+export function fixForNamespace(
+  namespace: string | undefined,
+  path: string,
+  sequential = false,
+): string {
   validatePath(path, sequential);
   if (namespace === undefined) return path;
   return path === '/' ? `/${namespace}` : `/${namespace}${path}`;

@@ -1,5 +1,17 @@
 import type { CreateOptions, Stat, WatchListener } from '@zookit/client';
 
+import type { Codec } from './codec.js';
+
+/**
+ * Options plus the codec that encodes (writes) or decodes (reads) the node data.
+ *
+ * @example
+ * ```ts
+ * const options: WithCodec<FrameworkReadOptions, Config> = { codec: jsonCodec(Config) };
+ * ```
+ */
+export type WithCodec<O, T> = O & { readonly codec: Codec<T> };
+
 /**
  * Options of {@link ZkFramework.create}.
  *

@@ -1,8 +1,15 @@
-import { createZkClient, InvalidArgumentError } from '@zookit/client';
+import {
+  createZkClient,
+  DEFAULT_TRANSPORT,
+  InvalidArgumentError,
+  UnsupportedByTransportError,
+} from '@zookit/client';
+import type { WireTlsOptions } from '@zookit/client';
 import { ExponentialBackoffRetry } from '@zookit/retry';
 import type { RetryPolicy } from '@zookit/retry';
 import { z } from 'zod';
 
+import type { AclProvider } from './acl-provider.js';
 import type { ErrorPolicy } from './connection/error-policy.js';
 import type { Authorization, ClientFactory } from './connection/session-manager.js';
 import type { CoreSettings } from './internal/framework-core.js';
@@ -34,8 +41,18 @@ export interface FrameworkOptions {
   readonly errorPolicy?: ErrorPolicy;
   /** Credentials added to every new session before it is announced. */
   readonly authorization?: readonly Authorization[];
-  /** Client implementation. Default `'native'`. */
+  /**
+   * Client implementation. Default: `@zookit/client`'s `DEFAULT_TRANSPORT` (see
+   * `docs/concepts/transports.md` for the capabilities and figures of each).
+   */
   readonly transport?: 'native' | 'wire';
+  /**
+   * TLS for every session's client (wire transport only; the port must be the server's
+   * `secureClientPort`). With the native transport, `createFramework` throws `UnsupportedByTransportError`.
+   */
+  readonly tls?: WireTlsOptions | boolean;
+  /** ACL of every node created without an explicit `acl`, parents and namespace nodes included. */
+  readonly aclProvider?: AclProvider;
   /** @internal Makes the client of each session (tests). Default `createZkClient`. */
   readonly clientFactory?: ClientFactory;
 }
@@ -64,19 +81,51 @@ const schema = z.object({
       }),
     )
     .default([]),
-  transport: z.enum(['native', 'wire']).default('native'),
-  clientFactory: z.custom<ClientFactory>((v) => typeof v === 'function', 'must be a function').optional(),
+  transport: z.enum(['native', 'wire']).default(DEFAULT_TRANSPORT),
+  // Only the shape here; the wire client validates the fields (cert without key…) when it is made.
+  tls: z
+    .union([
+      z.boolean(),
+      z.custom<WireTlsOptions>(
+        (v) => typeof v === 'object' && v !== null,
+        'must be a boolean or WireTlsOptions',
+      ),
+    ])
+    .optional(),
+  aclProvider: z
+    .custom<AclProvider>(
+      (v) =>
+        typeof v === 'object' &&
+        v !== null &&
+        typeof (v as AclProvider).getDefaultAcl === 'function' &&
+        ['undefined', 'function'].includes(typeof (v as AclProvider).getAclForPath),
+      'must be an AclProvider ({ getDefaultAcl(), getAclForPath?(path) })',
+    )
+    .optional(),
+  clientFactory: z
+    .custom<ClientFactory>((v) => typeof v === 'function', 'must be a function')
+    .optional(),
 });
 
 /** Parses framework options once; a bad field throws `InvalidArgumentError` naming it. */
-export function parseFrameworkOptions(options: FrameworkOptions): CoreSettings & { namespace: string | undefined } {
+export function parseFrameworkOptions(
+  options: FrameworkOptions,
+): CoreSettings & { namespace: string | undefined } {
   const result = schema.safeParse(options);
   if (!result.success) {
     const issue = result.error.issues[0];
-    const field = issue === undefined || issue.path.length === 0 ? 'options' : issue.path.map(String).join('.');
-    throw new InvalidArgumentError(field, `createFramework: ${issue?.message ?? 'invalid options'}`);
+    const field =
+      issue === undefined || issue.path.length === 0 ? 'options' : issue.path.map(String).join('.');
+    throw new InvalidArgumentError(
+      field,
+      `createFramework: ${issue?.message ?? 'invalid options'}`,
+    );
   }
   const o = result.data;
+  if (o.tls !== undefined && o.tls !== false && o.transport !== 'wire') {
+    // Typed and at construction: the native binding has no safe TLS (no host-name check, blocking handshake).
+    throw new UnsupportedByTransportError(o.transport, 'tls');
+  }
   return {
     connectString: o.connectString,
     sessionTimeoutMs: o.sessionTimeoutMs,
@@ -85,6 +134,8 @@ export function parseFrameworkOptions(options: FrameworkOptions): CoreSettings &
     errorPolicy: o.errorPolicy,
     authorization: o.authorization,
     transport: o.transport,
+    tls: o.tls,
+    aclProvider: o.aclProvider,
     clientFactory: o.clientFactory ?? createZkClient,
     namespace: checkNamespace(o.namespace),
   };

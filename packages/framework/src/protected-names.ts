@@ -18,7 +18,8 @@ export const PROTECTED_PREFIX = '_c_';
  */
 export const PROTECTED_PREFIX_WITH_UUID_LENGTH = 40;
 
-const UUID = /^[0-9a-fA-F]{1,8}-[0-9a-fA-F]{1,4}-[0-9a-fA-F]{1,4}-[0-9a-fA-F]{1,4}-[0-9a-fA-F]{1,12}$/;
+const UUID =
+  /^[0-9a-fA-F]{1,8}-[0-9a-fA-F]{1,4}-[0-9a-fA-F]{1,4}-[0-9a-fA-F]{1,4}-[0-9a-fA-F]{1,12}$/;
 
 /**
  * The protected name Curator gives a node: `_c_<uuid>-<name>`.
@@ -72,5 +73,7 @@ export function normalizeProtectedName(name: string): string {
  * ```
  */
 export function protectedIdOf(name: string): string | undefined {
-  return isProtectedZNode(name) ? name.slice(PROTECTED_PREFIX.length, PROTECTED_PREFIX_WITH_UUID_LENGTH - 1) : undefined;
+  return isProtectedZNode(name)
+    ? name.slice(PROTECTED_PREFIX.length, PROTECTED_PREFIX_WITH_UUID_LENGTH - 1)
+    : undefined;
 }

@@ -30,13 +30,24 @@ export class SchemaViolationError extends ZkError {
   /** The problems, in zod's order. */
   readonly issues: readonly SchemaIssue[];
 
-  constructor(path: string | undefined, issues: readonly SchemaIssue[], options: { cause?: unknown } = {}) {
+  constructor(
+    path: string | undefined,
+    issues: readonly SchemaIssue[],
+    options: { cause?: unknown } = {},
+  ) {
     const first = issues[0];
-    const where = first === undefined || first.path.length === 0 ? '' : ` at ${first.path.map(String).join('.')}`;
-    super('SCHEMA_VIOLATION', `data does not match the schema${where}: ${first?.message ?? 'invalid'}`, {
-      path,
-      cause: options.cause,
-    });
+    const where =
+      first === undefined || first.path.length === 0
+        ? ''
+        : ` at ${first.path.map(String).join('.')}`;
+    super(
+      'SCHEMA_VIOLATION',
+      `data does not match the schema${where}: ${first?.message ?? 'invalid'}`,
+      {
+        path,
+        cause: options.cause,
+      },
+    );
     this.issues = issues;
   }
 }

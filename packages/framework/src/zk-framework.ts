@@ -1,17 +1,8 @@
-import {
-  checkCreate,
-  ClientClosedError,
-  ConnectTimeoutError,
-  CreateMode,
-  isSequential,
-  NoNodeError,
-  toData,
-  toVersion,
-  ZkError,
-} from '@zookit/client';
+import { ConnectTimeoutError, toData, toVersion } from '@zookit/client';
 import type {
   Acl,
   AclResult,
+  CreateResult,
   DataResult,
   NodeData,
   Op,
@@ -24,7 +15,6 @@ import type {
   WatchListener,
   ZkClient,
 } from '@zookit/client';
-import { isRetryableError, RetriesExhaustedError } from '@zookit/retry';
 import type { RetryPolicy } from '@zookit/retry';
 import type { Observable } from 'rxjs';
 
@@ -34,7 +24,9 @@ import { isErrorState } from './connection/error-policy.js';
 import type { ErrorPolicy } from './connection/error-policy.js';
 import type { FrameworkCore, FrameworkState } from './internal/framework-core.js';
 import { compareAndSet } from './internal/compare-and-set.js';
-import { createNode, deleteRecursive } from './internal/node-operations.js';
+import { createInNamespace } from './internal/create-operation.js';
+import { bindToSignal, runMulti } from './internal/multi-operation.js';
+import { deleteNode } from './internal/node-operations.js';
 import { checkNamespace, fixForNamespace, unfixForNamespace } from './namespace-paths.js';
 import type {
   DecodedData,
@@ -43,7 +35,9 @@ import type {
   FrameworkReadOptions,
   FrameworkSetDataOptions,
   WaitOptions,
+  WithCodec,
 } from './operation-options.js';
+import { TransactionBuilder } from './transaction-builder.js';
 
 /**
  * The Curator-style framework over a ZooKeeper ensemble: one session at a time (re-opened by itself after
@@ -185,21 +179,7 @@ export class ZkFramework implements AsyncDisposable {
     listener: (event: ConnectionStateEvent) => void,
     options: { signal?: AbortSignal; emitCurrent?: boolean } = {},
   ): Unsubscribe {
-    let skip = options.emitCurrent !== true && this.connectionState !== undefined;
-    const subscription = this.connectionState$.subscribe((event) => {
-      if (skip) {
-        skip = false;
-        return;
-      }
-      try {
-        listener(event);
-      } catch (error) {
-        this.#core.reportError(error);
-      }
-    });
-    const unsubscribe = (): void => subscription.unsubscribe();
-    options.signal?.addEventListener('abort', unsubscribe, { once: true });
-    return unsubscribe;
+    return this.#core.onStateChange(listener, options);
   }
 
   /** Resolves once connected. Rejects with `ConnectTimeoutError` after `timeoutMs`, or the signal's reason. */
@@ -224,42 +204,40 @@ export class ZkFramework implements AsyncDisposable {
    * With `protected`, a retry after connection loss finds the node it already created instead of creating
    * a second one. With a `codec`, `data` is a value to encode.
    */
-  create<T>(path: string, data: T, options: FrameworkCreateOptions & { codec: Codec<T> }): Promise<string>;
+  create<T>(path: string, data: T, options: WithCodec<FrameworkCreateOptions, T>): Promise<string>;
   create(path: string, data?: NodeData, options?: FrameworkCreateOptions): Promise<string>;
   async create(
     path: string,
     data?: unknown,
     options: FrameworkCreateOptions & { codec?: Codec<unknown> } = {},
   ): Promise<string> {
-    const mode = options.mode ?? CreateMode.Persistent;
-    const full = this.#path(path, isSequential(mode));
-    const bytes = options.codec === undefined ? (data as NodeData) : options.codec.encode(data, path);
-    const checked = checkCreate(full, bytes, {
-      mode,
-      ...(options.ttlMs === undefined ? {} : { ttlMs: options.ttlMs }),
-      ...(options.acl === undefined ? {} : { acl: options.acl }),
-    });
-    const ensuring = this.#ensureNamespace(options.signal);
-    if (ensuring !== undefined) await ensuring;
-    const created = await createNode(
-      this.#core,
-      {
-        path: checked.path,
-        data: checked.data,
-        mode: checked.mode,
-        ttlMs: checked.ttlMs,
-        acl: checked.acl,
-        parents: options.parents === 'containers' ? 'containers' : options.parents === true ? 'persistent' : false,
-        protected: options.protected === true,
-        protectedId: options.protectedId,
-      },
-      options.signal,
-    );
-    return this.#unfix(created);
+    return (await createInNamespace(this.#core, this.#namespace, path, data, options)).path;
+  }
+
+  /**
+   * Like {@link ZkFramework.create} (same options, protected semantics and namespace), and also returns the
+   * new node's stat where the transport has `create2` (`undefined` on native), saving a read.
+   */
+  createWithStat<T>(
+    path: string,
+    data: T,
+    options: WithCodec<FrameworkCreateOptions, T>,
+  ): Promise<CreateResult>;
+  createWithStat(
+    path: string,
+    data?: NodeData,
+    opts?: FrameworkCreateOptions,
+  ): Promise<CreateResult>;
+  async createWithStat(
+    path: string,
+    data?: unknown,
+    options: FrameworkCreateOptions & { codec?: Codec<unknown> } = {},
+  ): Promise<CreateResult> {
+    return createInNamespace(this.#core, this.#namespace, path, data, options);
   }
 
   /** Reads data and stat. With a `codec`, `data` is decoded (a mismatch is a `SchemaViolationError`). */
-  getData<T>(path: string, options: FrameworkReadOptions & { codec: Codec<T> }): Promise<DecodedData<T>>;
+  getData<T>(path: string, options: WithCodec<FrameworkReadOptions, T>): Promise<DecodedData<T>>;
   getData(path: string, options?: FrameworkReadOptions): Promise<DataResult>;
   getData(
     path: string,
@@ -283,7 +261,7 @@ export class ZkFramework implements AsyncDisposable {
   }
 
   /** Writes data (version -1, the default, matches any). With a `codec`, `data` is a value to encode. */
-  setData<T>(path: string, data: T, options: FrameworkSetDataOptions & { codec: Codec<T> }): Promise<Stat>;
+  setData<T>(path: string, data: T, options: WithCodec<FrameworkSetDataOptions, T>): Promise<Stat>;
   setData(path: string, data: NodeData, options?: FrameworkSetDataOptions): Promise<Stat>;
   async setData(
     path: string,
@@ -291,20 +269,17 @@ export class ZkFramework implements AsyncDisposable {
     options: FrameworkSetDataOptions & { codec?: Codec<unknown> } = {},
   ): Promise<Stat> {
     const full = this.#path(path);
-    const bytes = toData(full, options.codec === undefined ? (data as NodeData) : options.codec.encode(data, path));
+    const codec = options.codec;
+    const bytes = toData(full, codec === undefined ? (data as NodeData) : codec.encode(data, path));
     const version = toVersion(full, options.version);
-    const ensuring = this.#ensureNamespace(options.signal);
-    if (ensuring !== undefined) await ensuring;
-    return this.#core.run((c) => c.setData(full, bytes, { version }), options.signal);
+    return this.#run((c) => c.setData(full, bytes, { version }), options.signal);
   }
 
   /** The node's stat, or `null` if it does not exist (a watch is left either way). */
   async exists(path: string, options: FrameworkReadOptions = {}): Promise<Stat | null> {
     const full = this.#path(path);
     const watch = this.#watch(options.watch);
-    const ensuring = this.#ensureNamespace(options.signal);
-    if (ensuring !== undefined) await ensuring;
-    return this.#core.run((c) => c.exists(full, watch === undefined ? {} : { watch }), options.signal);
+    return this.#run((c) => c.exists(full, watch === undefined ? {} : { watch }), options.signal);
   }
 
   /** The children's names (unsorted, as the server returns them). */
@@ -313,12 +288,16 @@ export class ZkFramework implements AsyncDisposable {
   }
 
   /** The children's names and the parent's stat. */
-  async getChildrenWithStat(path: string, options: FrameworkReadOptions = {}): Promise<{ children: string[]; stat: Stat }> {
+  async getChildrenWithStat(
+    path: string,
+    options: FrameworkReadOptions = {},
+  ): Promise<{ children: string[]; stat: Stat }> {
     const full = this.#path(path);
     const watch = this.#watch(options.watch);
-    const ensuring = this.#ensureNamespace(options.signal);
-    if (ensuring !== undefined) await ensuring;
-    return this.#core.run((c) => c.getChildren(full, watch === undefined ? {} : { watch }), options.signal);
+    return this.#run(
+      (c) => c.getChildren(full, watch === undefined ? {} : { watch }),
+      options.signal,
+    );
   }
 
   /**
@@ -330,21 +309,7 @@ export class ZkFramework implements AsyncDisposable {
     const version = toVersion(full, options.version);
     const ensuring = this.#ensureNamespace(options.signal);
     if (ensuring !== undefined) await ensuring;
-    const ownerSessionId = options.ownerSessionId;
-    try {
-      if (options.recursive === true) await deleteRecursive(this.#core, full, version, options.signal);
-      else await this.#core.run((c) => c.delete(full, { version }), options.signal);
-    } catch (error) {
-      if (error instanceof NoNodeError && options.quietly === true) return;
-      // Curator hands a guaranteed delete to the background when it finally fails with a retryable error,
-      // an unknown outcome, or an interruption (abort); a definite answer (NO_AUTH, NOT_EMPTY…) is final.
-      const last = error instanceof RetriesExhaustedError ? error.cause : error;
-      const definite = last instanceof ZkError && !last.outcomeUnknown && !isRetryableError(last);
-      if (options.guaranteed === true && !definite && !(last instanceof ClientClosedError)) {
-        this.#core.guaranteedDelete({ path: full, version, ownerSessionId });
-      }
-      throw error;
-    }
+    await deleteNode(this.#core, full, version, options);
   }
 
   /**
@@ -370,33 +335,32 @@ export class ZkFramework implements AsyncDisposable {
   ): Promise<DecodedData<unknown>> {
     const apply = fn as (current: unknown, stat: Stat) => unknown;
     const full = this.#path(path);
-    const read = () => this.getData(path, options.signal === undefined ? {} : { signal: options.signal });
+    const read = () =>
+      this.getData(path, options.signal === undefined ? {} : { signal: options.signal });
     return compareAndSet(this.#core, full, path, apply, read, options);
   }
 
   /** The node's ACL and stat. */
   async getACL(path: string, options: { signal?: AbortSignal } = {}): Promise<AclResult> {
     const full = this.#path(path);
-    const ensuring = this.#ensureNamespace(options.signal);
-    if (ensuring !== undefined) await ensuring;
-    return this.#core.run((c) => c.getACL(full), options.signal);
+    return this.#run((c) => c.getACL(full), options.signal);
   }
 
   /** Replaces the node's ACL (version is the ACL version, -1 for any). */
-  async setACL(path: string, acl: readonly Acl[], options: FrameworkSetDataOptions = {}): Promise<Stat> {
+  async setACL(
+    path: string,
+    acl: readonly Acl[],
+    options: FrameworkSetDataOptions = {},
+  ): Promise<Stat> {
     const full = this.#path(path);
     const version = toVersion(full, options.version);
-    const ensuring = this.#ensureNamespace(options.signal);
-    if (ensuring !== undefined) await ensuring;
-    return this.#core.run((c) => c.setACL(full, acl, { version }), options.signal);
+    return this.#run((c) => c.setACL(full, acl, { version }), options.signal);
   }
 
   /** Makes the connected server catch up with the leader for `path`. */
   async sync(path: string, options: { signal?: AbortSignal } = {}): Promise<void> {
     const full = this.#path(path);
-    const ensuring = this.#ensureNamespace(options.signal);
-    if (ensuring !== undefined) await ensuring;
-    await this.#core.run((c) => c.sync(full), options.signal);
+    await this.#run((c) => c.sync(full), options.signal);
   }
 
   /** Reads the ensemble configuration (`/zookeeper/config`, outside any namespace). */
@@ -405,30 +369,37 @@ export class ZkFramework implements AsyncDisposable {
     return this.#core.run((c) => c.getConfig(watch === undefined ? {} : { watch }), options.signal);
   }
 
-  /** Atomic multi-operation (transport capability `multi`); paths are relative to the namespace. */
+  /**
+   * Atomic multi-operation (capability `multi`); paths are relative to the namespace. Creates without an
+   * `acl` get the ACL provider's. A transaction of `check` ops only is retried after a connection loss;
+   * one with writes rejects with `TransactionOutcomeUnknownError` instead of being resent blindly.
+   */
   async multi(ops: readonly Op[], options: { signal?: AbortSignal } = {}): Promise<OpResult[]> {
-    const mapped = ops.map((op) => ({
-      ...op,
-      path: this.#path(op.path, op.type === 'create' && op.mode !== undefined && isSequential(op.mode)),
-    })) as Op[];
-    const ensuring = this.#ensureNamespace(options.signal);
-    if (ensuring !== undefined) await ensuring;
-    const results = await this.#core.run((c) => c.multi(mapped), options.signal);
-    return results.map((r) => (r.type === 'create' ? { ...r, path: this.#unfix(r.path) } : r));
+    return runMulti(this.#core, this.#namespace, ops, options.signal);
   }
 
-  /** Adds a persistent (recursive) watch (capability `persistentWatches`); event paths are namespaced. */
-  async addWatch(
+  /** Curator's `transaction()`: a fluent builder committed as one {@link ZkFramework.multi}. */
+  transaction(): TransactionBuilder {
+    return new TransactionBuilder((ops, signal) =>
+      this.multi(ops, signal === undefined ? {} : { signal }),
+    );
+  }
+
+  /**
+   * Adds a persistent watch (`persistent`: the node; `persistentRecursive`: the node and every descendant)
+   * — capability `persistentWatches`, ZooKeeper 3.6+. Event paths are namespaced back. Resolves with a
+   * function that removes it; aborting `signal` removes it too. It lives as long as the session: after a
+   * `reconnected` event with `sessionChanged`, add it again.
+   */
+  async watch(
     path: string,
-    mode: PersistentWatchMode,
+    options: { readonly mode: PersistentWatchMode; readonly signal?: AbortSignal },
     listener: WatchListener,
-    options: { signal?: AbortSignal } = {},
   ): Promise<Unsubscribe> {
     const full = this.#path(path);
-    const watch = this.#wrapListener(listener);
-    const ensuring = this.#ensureNamespace(options.signal);
-    if (ensuring !== undefined) await ensuring;
-    return this.#core.run((c) => c.addWatch(full, mode, watch), options.signal);
+    const { mode, signal } = options;
+    const wrapped = this.#wrapListener(listener);
+    return bindToSignal(await this.#run((c) => c.addWatch(full, mode, wrapped), signal), signal);
   }
 
   /** Removes watches on the server (capability `removeWatches`). */
@@ -439,7 +410,8 @@ export class ZkFramework implements AsyncDisposable {
   ): Promise<void> {
     const full = this.#path(path);
     await this.#core.run(
-      (c) => c.removeWatches(full, type, options.local === undefined ? {} : { local: options.local }),
+      (c) =>
+        c.removeWatches(full, type, options.local === undefined ? {} : { local: options.local }),
       options.signal,
     );
   }
@@ -455,7 +427,17 @@ export class ZkFramework implements AsyncDisposable {
   }
 
   #ensureNamespace(signal: AbortSignal | undefined): Promise<void> | undefined {
-    return this.#namespace === undefined ? undefined : this.#core.ensureNamespace(this.#namespace, signal);
+    return this.#namespace === undefined
+      ? undefined
+      : this.#core.ensureNamespace(this.#namespace, signal);
+  }
+
+  /** Runs `fn` under the retry policy once the namespace exists. */
+  #run<T>(fn: (client: ZkClient) => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+    const ensuring = this.#ensureNamespace(signal);
+    return ensuring === undefined
+      ? this.#core.run(fn, signal)
+      : ensuring.then(() => this.#core.run(fn, signal));
   }
 
   #watch(listener: WatchListener | undefined): WatchListener | undefined {

@@ -7,7 +7,10 @@ import {
   leaseMarginMs,
   reduceConnection,
 } from '../src/connection/connection-state-machine.js';
-import type { ConnectionInput, ConnectionModel } from '../src/connection/connection-state-machine.js';
+import type {
+  ConnectionInput,
+  ConnectionModel,
+} from '../src/connection/connection-state-machine.js';
 
 const rules = { sessionTimeoutMs: 4000 };
 const S1 = 0x100n;
@@ -25,7 +28,12 @@ function run(inputs: ConnectionInput[], model: ConnectionModel = initialConnecti
   return { model, events, commands, states: events.map((e) => (e as { state: string }).state) };
 }
 
-const connected = (generation: number, sessionId: bigint, now = 0, readOnly = false): ConnectionInput => ({
+const connected = (
+  generation: number,
+  sessionId: bigint,
+  now = 0,
+  readOnly = false,
+): ConnectionInput => ({
   type: 'connected',
   generation,
   sessionId,
@@ -75,8 +83,18 @@ describe('connection state reducer: the seeds’ expired-session walk-through', 
       connected(1, S2, 9500), // the new client's session
     ]);
     expect(r.states).toEqual(['connected', 'suspended', 'lost', 'reconnected']);
-    expect(r.events[1]).toMatchObject({ state: 'suspended', sessionId: S1, lastHeardAt: 1000, leaseDeadline: 4600 });
-    expect(r.events[2]).toMatchObject({ state: 'lost', sessionId: S1, reason: 'timeout', at: 5000 });
+    expect(r.events[1]).toMatchObject({
+      state: 'suspended',
+      sessionId: S1,
+      lastHeardAt: 1000,
+      leaseDeadline: 4600,
+    });
+    expect(r.events[2]).toMatchObject({
+      state: 'lost',
+      sessionId: S1,
+      reason: 'timeout',
+      at: 5000,
+    });
     expect(r.events[3]).toMatchObject({
       state: 'reconnected',
       sessionId: S2,
@@ -88,7 +106,11 @@ describe('connection state reducer: the seeds’ expired-session walk-through', 
   });
 
   it('a real expiry heard on reconnection posts lost (reason expired) and replaces the client', () => {
-    const r = run([connected(0, S1), disconnected(0, 10, 20), { type: 'expired', generation: 0, now: 30 }]);
+    const r = run([
+      connected(0, S1),
+      disconnected(0, 10, 20),
+      { type: 'expired', generation: 0, now: 30 },
+    ]);
     expect(r.states).toEqual(['connected', 'suspended', 'lost']);
     expect(r.events[2]).toMatchObject({ reason: 'expired', sessionId: S1 });
     expect(r.commands.at(-1)).toEqual({ type: 'replaceClient', generation: 1, reason: 'expired' });
@@ -98,7 +120,11 @@ describe('connection state reducer: the seeds’ expired-session walk-through', 
   it('a short disconnect reconnects to the same session (sessionChanged false)', () => {
     const r = run([connected(0, S1), disconnected(0, 10, 20), connected(0, S1, 1000)]);
     expect(r.states).toEqual(['connected', 'suspended', 'reconnected']);
-    expect(r.events[2]).toMatchObject({ sessionChanged: false, previousSessionId: S1, sessionId: S1 });
+    expect(r.events[2]).toMatchObject({
+      sessionChanged: false,
+      previousSessionId: S1,
+      sessionId: S1,
+    });
     expect(r.commands).toContainEqual({ type: 'cancelLeaseCheck' });
   });
 
@@ -174,13 +200,21 @@ describe('connection state reducer: Curator rules', () => {
   it('auth failure posts LOST (reason authFailed) and replaces the client', () => {
     const r = run([connected(0, S1), { type: 'authFailed', generation: 0, now: 1 }]);
     expect(r.states).toEqual(['connected', 'lost']);
-    expect(r.commands.at(-1)).toEqual({ type: 'replaceClient', generation: 1, reason: 'authFailed' });
+    expect(r.commands.at(-1)).toEqual({
+      type: 'replaceClient',
+      generation: 1,
+      reason: 'authFailed',
+    });
   });
 
   it('a client that never connected is replaced without posting anything', () => {
     const r = run([{ type: 'connectFailed', generation: 0, now: 1 }, connected(1, S1, 2)]);
     expect(r.states).toEqual(['connected']);
-    expect(r.commands[0]).toEqual({ type: 'replaceClient', generation: 1, reason: 'connectFailed' });
+    expect(r.commands[0]).toEqual({
+      type: 'replaceClient',
+      generation: 1,
+      reason: 'connectFailed',
+    });
   });
 
   it('close posts no LOST and freezes the machine', () => {
@@ -188,7 +222,9 @@ describe('connection state reducer: Curator rules', () => {
     const t = reduceConnection(m, { type: 'close' }, rules);
     expect(t.events).toEqual([]);
     expect(t.commands).toEqual([{ type: 'cancelLeaseCheck' }]);
-    expect(run([leaseCheck(0, 0, 1e9), { type: 'expired', generation: 0, now: 1 }], t.model).states).toEqual([]);
+    expect(
+      run([leaseCheck(0, 0, 1e9), { type: 'expired', generation: 0, now: 1 }], t.model).states,
+    ).toEqual([]);
   });
 
   it('uses the configured timeout until one is negotiated', () => {
@@ -199,15 +235,76 @@ describe('connection state reducer: Curator rules', () => {
 });
 
 describe('connection state reducer: exhaustive table', () => {
-  const states: (ConnectionState | undefined)[] = [undefined, 'connected', 'suspended', 'reconnected', 'lost', 'readOnly'];
+  const states: (ConnectionState | undefined)[] = [
+    undefined,
+    'connected',
+    'suspended',
+    'reconnected',
+    'lost',
+    'readOnly',
+  ];
   // expected posted states for (from, input); the inputs use the model's current generation.
   const table: Record<string, Record<string, string[]>> = {
-    undefined: { connected: ['connected'], connectedRo: ['readOnly'], newSession: ['connected'], disconnected: [], expired: [], authFailed: [], leaseDue: [], leaseEarly: [] },
-    connected: { connected: ['reconnected'], connectedRo: ['readOnly'], newSession: ['lost', 'reconnected'], disconnected: ['suspended'], expired: ['lost'], authFailed: ['lost'], leaseDue: [], leaseEarly: [] },
-    suspended: { connected: ['reconnected'], connectedRo: ['readOnly'], newSession: ['lost', 'reconnected'], disconnected: [], expired: ['lost'], authFailed: ['lost'], leaseDue: ['lost'], leaseEarly: [] },
-    reconnected: { connected: [], connectedRo: ['readOnly'], newSession: ['lost', 'reconnected'], disconnected: ['suspended'], expired: ['lost'], authFailed: ['lost'], leaseDue: [], leaseEarly: [] },
-    lost: { connected: ['reconnected'], connectedRo: ['readOnly'], newSession: ['reconnected'], disconnected: [], expired: [], authFailed: [], leaseDue: [], leaseEarly: [] },
-    readOnly: { connected: ['connected'], connectedRo: [], newSession: ['lost', 'connected'], disconnected: ['suspended'], expired: ['lost'], authFailed: ['lost'], leaseDue: [], leaseEarly: [] },
+    undefined: {
+      connected: ['connected'],
+      connectedRo: ['readOnly'],
+      newSession: ['connected'],
+      disconnected: [],
+      expired: [],
+      authFailed: [],
+      leaseDue: [],
+      leaseEarly: [],
+    },
+    connected: {
+      connected: ['reconnected'],
+      connectedRo: ['readOnly'],
+      newSession: ['lost', 'reconnected'],
+      disconnected: ['suspended'],
+      expired: ['lost'],
+      authFailed: ['lost'],
+      leaseDue: [],
+      leaseEarly: [],
+    },
+    suspended: {
+      connected: ['reconnected'],
+      connectedRo: ['readOnly'],
+      newSession: ['lost', 'reconnected'],
+      disconnected: [],
+      expired: ['lost'],
+      authFailed: ['lost'],
+      leaseDue: ['lost'],
+      leaseEarly: [],
+    },
+    reconnected: {
+      connected: [],
+      connectedRo: ['readOnly'],
+      newSession: ['lost', 'reconnected'],
+      disconnected: ['suspended'],
+      expired: ['lost'],
+      authFailed: ['lost'],
+      leaseDue: [],
+      leaseEarly: [],
+    },
+    lost: {
+      connected: ['reconnected'],
+      connectedRo: ['readOnly'],
+      newSession: ['reconnected'],
+      disconnected: [],
+      expired: [],
+      authFailed: [],
+      leaseDue: [],
+      leaseEarly: [],
+    },
+    readOnly: {
+      connected: ['connected'],
+      connectedRo: [],
+      newSession: ['lost', 'connected'],
+      disconnected: ['suspended'],
+      expired: ['lost'],
+      authFailed: ['lost'],
+      leaseDue: [],
+      leaseEarly: [],
+    },
   };
   for (const from of states) {
     for (const [name, expected] of Object.entries(table[String(from)] ?? {})) {
@@ -228,7 +325,11 @@ describe('connection state reducer: exhaustive table', () => {
         expect(t.events.map((e) => e.state)).toEqual(expected);
         if (expected.length > 0) expect(t.model.state).toBe(expected.at(-1));
         const replaces = t.commands.some((c) => c.type === 'replaceClient');
-        expect(replaces).toBe(name === 'expired' || name === 'authFailed' || (name === 'leaseDue' && from === 'suspended'));
+        expect(replaces).toBe(
+          name === 'expired' ||
+            name === 'authFailed' ||
+            (name === 'leaseDue' && from === 'suspended'),
+        );
       });
     }
   }

@@ -2,19 +2,33 @@ import {
   BadVersionError,
   ClientClosedError,
   CreateMode,
-  createZkClient, InvalidArgumentError, NoAuthError, NodeExistsError, NoNodeError, Perms } from '@zookit/client';
+  createZkClient,
+  InvalidArgumentError,
+  NoAuthError,
+  NodeExistsError,
+  NoNodeError,
+  Perms,
+} from '@zookit/client';
 import { RetryNTimes } from '@zookit/retry';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { z } from 'zod';
 
-import { createFramework, isProtectedZNode, jsonCodec, SchemaViolationError, utf8Codec } from '../src/index.js';
+import {
+  createFramework,
+  isProtectedZNode,
+  jsonCodec,
+  SchemaViolationError,
+  utf8Codec,
+} from '../src/index.js';
 import type { ZkFramework } from '../src/index.js';
 import { startedFramework, uniqueNamespace } from './helpers.js';
 
 const connectString = inject('zkStandalone');
 const open: ZkFramework[] = [];
 
-async function framework(options: Partial<Parameters<typeof createFramework>[0]> = {}): Promise<ZkFramework> {
+async function framework(
+  options: Partial<Parameters<typeof createFramework>[0]> = {},
+): Promise<ZkFramework> {
   const zk = await startedFramework({ connectString, namespace: uniqueNamespace(), ...options });
   open.push(zk);
   return zk;
@@ -51,7 +65,9 @@ describe('ZkFramework lifecycle and connection', () => {
     expect(typeof zk.sessionId).toBe('bigint');
     expect(zk.isConnected()).toBe(true);
     expect(zk.leaseDeadline).toBeGreaterThan(performance.now());
-    const replayed = await new Promise((resolve) => zk.connectionState$.subscribe(resolve).unsubscribe());
+    const replayed = await new Promise((resolve) =>
+      zk.connectionState$.subscribe(resolve).unsubscribe(),
+    );
     expect(replayed).toMatchObject({ state: 'connected' });
     let completed = false;
     zk.connectionState$.subscribe({ complete: () => (completed = true) });
@@ -134,7 +150,9 @@ describe('ZkFramework lifecycle and connection', () => {
     const zk = createFramework({ connectString: '127.0.0.1:1', connectionTimeoutMs: 1_000 });
     open.push(zk);
     await zk.start();
-    await expect(zk.waitForConnection({ timeoutMs: 50 })).rejects.toMatchObject({ code: 'CONNECT_TIMEOUT' });
+    await expect(zk.waitForConnection({ timeoutMs: 50 })).rejects.toMatchObject({
+      code: 'CONNECT_TIMEOUT',
+    });
     const reason = new Error('stop');
     await expect(zk.waitForConnection({ signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
   });
@@ -150,7 +168,9 @@ describe('ZkFramework operations', () => {
     expect(data.toString()).toBe('one');
     const s2 = await zk.setData('/a', 'two', { version: stat.version });
     expect(s2.version).toBe(stat.version + 1);
-    await expect(zk.setData('/a', 'three', { version: stat.version })).rejects.toBeInstanceOf(BadVersionError);
+    await expect(zk.setData('/a', 'three', { version: stat.version })).rejects.toBeInstanceOf(
+      BadVersionError,
+    );
     expect((await zk.exists('/a'))?.version).toBe(1);
     expect(await zk.exists('/missing')).toBeNull();
     await zk.create('/a/c1');
@@ -178,13 +198,24 @@ describe('ZkFramework operations', () => {
     await expect(zk.create('/p/q/r', 'x')).rejects.toBeInstanceOf(NoNodeError);
     expect(await zk.create('/p/q/r', 'x', { parents: true })).toBe('/p/q/r');
     expect((await zk.getData('/p/q')).data.length).toBe(0);
-    expect(await zk.create('/c/d/e-', 'x', { parents: 'containers', mode: CreateMode.PersistentSequential })).toBe('/c/d/e-0000000000');
+    expect(
+      await zk.create('/c/d/e-', 'x', {
+        parents: 'containers',
+        mode: CreateMode.PersistentSequential,
+      }),
+    ).toBe('/c/d/e-0000000000');
   });
 
   it('protected create uses Curator names: parent/_c_<uuid>-name<seq>', async () => {
     const zk = await framework();
-    const path = await zk.create('/locks/lock-', 'me', { mode: CreateMode.EphemeralSequential, parents: 'containers', protected: true });
-    expect(path).toMatch(/^\/locks\/_c_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-lock-\d{10}$/);
+    const path = await zk.create('/locks/lock-', 'me', {
+      mode: CreateMode.EphemeralSequential,
+      parents: 'containers',
+      protected: true,
+    });
+    expect(path).toMatch(
+      /^\/locks\/_c_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-lock-\d{10}$/,
+    );
     const name = path.split('/').at(-1) ?? '';
     expect(isProtectedZNode(name)).toBe(true);
     const { stat } = await zk.getData(path);
@@ -249,12 +280,18 @@ describe('ZkFramework operations', () => {
 
   it('applies authorization to every new session', async () => {
     const ns = uniqueNamespace();
-    const authed = await framework({ namespace: ns, authorization: [{ scheme: 'digest', auth: 'alice:secret' }] });
+    const authed = await framework({
+      namespace: ns,
+      authorization: [{ scheme: 'digest', auth: 'alice:secret' }],
+    });
     await authed.create('/secret', 'hidden');
     await authed.setACL('/secret', [{ perms: Perms.All, id: { scheme: 'auth', id: '' } }]);
     const anonymous = await framework({ namespace: ns });
     await expect(anonymous.getData('/secret')).rejects.toBeInstanceOf(NoAuthError);
-    const again = await framework({ namespace: ns, authorization: [{ scheme: 'digest', auth: 'alice:secret' }] });
+    const again = await framework({
+      namespace: ns,
+      authorization: [{ scheme: 'digest', auth: 'alice:secret' }],
+    });
     expect((await again.getData('/secret')).data.toString()).toBe('hidden');
   });
 
@@ -270,7 +307,11 @@ describe.each(['native', 'wire'] as const)('on the %s transport', (transport) =>
   it('runs protected create, reads, compare-and-set and recursive delete', async () => {
     const zk = await framework({ transport });
     expect(zk.client?.transport).toBe(transport);
-    const p = await zk.create('/t/n-', 'v', { mode: CreateMode.EphemeralSequential, parents: 'containers', protected: true });
+    const p = await zk.create('/t/n-', 'v', {
+      mode: CreateMode.EphemeralSequential,
+      parents: 'containers',
+      protected: true,
+    });
     expect(isProtectedZNode(p.split('/').at(-1) ?? '')).toBe(true);
     expect((await zk.getData(p)).stat.ephemeralOwner).toBe(zk.sessionId);
     await zk.create('/c', '1');

@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 
 import { filter, firstValueFrom, timeout } from 'rxjs';
 
-import type { ConnectionState, ConnectionStateEvent, FrameworkOptions, ZkFramework } from '../src/index.js';
+import type {
+  ConnectionState,
+  ConnectionStateEvent,
+  FrameworkOptions,
+  ZkFramework,
+} from '../src/index.js';
 import { createFramework } from '../src/index.js';
 
 /** A unique namespace for one test. */
@@ -19,7 +24,11 @@ export async function startedFramework(options: FrameworkOptions): Promise<ZkFra
 }
 
 /** Collects the states posted on `connectionState$` from now on (the replayed one excluded). */
-export function recordStates(zk: ZkFramework): { events: ConnectionStateEvent[]; states: () => ConnectionState[]; stop: () => void } {
+export function recordStates(zk: ZkFramework): {
+  events: ConnectionStateEvent[];
+  states: () => ConnectionState[];
+  stop: () => void;
+} {
   const events: ConnectionStateEvent[] = [];
   let first = zk.connectionState !== undefined;
   const sub = zk.connectionState$.subscribe((e) => {

@@ -68,7 +68,9 @@ describe('sequential contenders sorting (StandardLockInternalsDriver.fixForSorti
 
   it('uses the whole name when the lock name does not occur (foreign nodes)', () => {
     expect(fixForSorting('latch-0000000001', 'lock-')).toBe('latch-0000000001');
-    expect(sortContenders(['zzz', 'x-lock-0000000009'], 'lock-')).toEqual(['0000000009', 'zzz'].map((s) => (s === 'zzz' ? 'zzz' : 'x-lock-0000000009')));
+    expect(sortContenders(['zzz', 'x-lock-0000000009'], 'lock-')).toEqual(
+      ['0000000009', 'zzz'].map((s) => (s === 'zzz' ? 'zzz' : 'x-lock-0000000009')),
+    );
   });
 
   it('uses the last occurrence: a lock name inside the caller part does not confuse it', () => {

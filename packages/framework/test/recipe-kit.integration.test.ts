@@ -38,7 +38,11 @@ describe('recipe kit on a real server', () => {
     const sorted = await contenders.getSortedChildren();
     expect(sorted.slice(0, 3)).toEqual([nb.name, na.name, nc.name]);
     expect(sorted[3]).toBe('foreign');
-    expect(contenders.position(sorted, na.name ?? '')).toMatchObject({ ourIndex: 1, isHolder: false, predecessor: nb.name });
+    expect(contenders.position(sorted, na.name ?? '')).toMatchObject({
+      ourIndex: 1,
+      isHolder: false,
+      predecessor: nb.name,
+    });
     expect(contenders.position(sorted, nb.name ?? '').isHolder).toBe(true);
     expect(await contenders.getParticipantNodes()).toEqual(sorted.map((s) => `/lock/${s}`));
 
@@ -50,7 +54,9 @@ describe('recipe kit on a real server', () => {
     await nb.close();
     expect(await fired).toEqual({ type: 'deleted', path: `/lock/${first}` });
     expect(await contenders.watchPredecessor(first, () => undefined)).toBe(false);
-    expect(await new SequentialContenders(a, '/nothing-here', 'lock-').getSortedChildren()).toEqual([]);
+    expect(await new SequentialContenders(a, '/nothing-here', 'lock-').getSortedChildren()).toEqual(
+      [],
+    );
   });
 
   it('WatcherScope drops a real watch callback that fires after close', async () => {
@@ -91,7 +97,9 @@ describe('recipe kit on a real server', () => {
     const creating = racing.create().catch((e: unknown) => e);
     await racing.close();
     expect(await creating).toBeInstanceOf(RecipeStateError);
-    await expect.poll(async () => (await other.getChildren('/owned')).filter((c) => c.includes('-r-'))).toEqual([]);
+    await expect
+      .poll(async () => (await other.getChildren('/owned')).filter((c) => c.includes('-r-')))
+      .toEqual([]);
     await expect(racing.ensure()).rejects.toBeInstanceOf(RecipeStateError);
     await node.close();
     // '/owned' is a container parent: once empty the server may reap it, which counts as empty too.

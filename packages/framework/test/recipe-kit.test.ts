@@ -9,7 +9,12 @@ import { isErrorState } from '../src/connection/error-policy.js';
 import type { ErrorPolicy } from '../src/connection/error-policy.js';
 import { RecipeStateError } from '../src/index.js';
 import type { ZkFramework } from '../src/index.js';
-import { RecipeLifecycle, SequentialContenders, SessionReconciler, WatcherScope } from '../src/recipe-kit/index.js';
+import {
+  RecipeLifecycle,
+  SequentialContenders,
+  SessionReconciler,
+  WatcherScope,
+} from '../src/recipe-kit/index.js';
 import type { ReconcileContext } from '../src/recipe-kit/index.js';
 
 /**
@@ -52,9 +57,25 @@ class ScriptedConnection {
 }
 
 const at = 0;
-const connected = (sessionId: bigint): ConnectionStateEvent => ({ state: 'connected', sessionId, negotiatedTimeoutMs: 4000, at });
-const suspended = (sessionId: bigint): ConnectionStateEvent => ({ state: 'suspended', sessionId, lastHeardAt: 0, leaseDeadline: 3600, at });
-const lost = (sessionId: bigint): ConnectionStateEvent => ({ state: 'lost', sessionId, reason: 'timeout', at });
+const connected = (sessionId: bigint): ConnectionStateEvent => ({
+  state: 'connected',
+  sessionId,
+  negotiatedTimeoutMs: 4000,
+  at,
+});
+const suspended = (sessionId: bigint): ConnectionStateEvent => ({
+  state: 'suspended',
+  sessionId,
+  lastHeardAt: 0,
+  leaseDeadline: 3600,
+  at,
+});
+const lost = (sessionId: bigint): ConnectionStateEvent => ({
+  state: 'lost',
+  sessionId,
+  reason: 'timeout',
+  at,
+});
 const reconnected = (sessionId: bigint, previous: bigint): ConnectionStateEvent => ({
   state: 'reconnected',
   sessionId,
@@ -236,7 +257,9 @@ describe('SessionReconciler', () => {
       invalidate: () => undefined,
       reconcile: () => {
         attempts++;
-        return Promise.reject(attempts < 3 ? new ConnectionLossError() : new NoNodeError({ path: '/x' }));
+        return Promise.reject(
+          attempts < 3 ? new ConnectionLossError() : new NoNodeError({ path: '/x' }),
+        );
       },
       onError: (e) => errors.push(e),
     });
@@ -256,7 +279,9 @@ describe('SessionReconciler', () => {
       invalidate: () => undefined,
       reconcile: (ctx) => {
         contexts.push(ctx);
-        return new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason as Error)));
+        return new Promise((_, reject) =>
+          ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason as Error)),
+        );
       },
       onError: () => undefined,
     });
@@ -320,7 +345,13 @@ describe('SessionReconciler lease deadline under the session policy', () => {
     });
     r.start();
     const now = performance.now();
-    conn.post({ state: 'suspended', sessionId: 1n, lastHeardAt: now - 1000, leaseDeadline: now + 2600, at: now });
+    conn.post({
+      state: 'suspended',
+      sessionId: 1n,
+      lastHeardAt: now - 1000,
+      leaseDeadline: now + 2600,
+      at: now,
+    });
     vi.advanceTimersByTime(2599);
     expect(log).toEqual([]);
     vi.advanceTimersByTime(1);
@@ -343,7 +374,13 @@ describe('SessionReconciler lease deadline under the session policy', () => {
       });
       r.start();
       const now = performance.now();
-      conn.post({ state: 'suspended', sessionId: 1n, lastHeardAt: now, leaseDeadline: now + 3600, at: now });
+      conn.post({
+        state: 'suspended',
+        sessionId: 1n,
+        lastHeardAt: now,
+        leaseDeadline: now + 3600,
+        at: now,
+      });
       vi.advanceTimersByTime(1000);
       conn.post(reconnected(1n, 1n));
       vi.advanceTimersByTime(10_000);
@@ -354,16 +391,28 @@ describe('SessionReconciler lease deadline under the session policy', () => {
 });
 
 describe('SequentialContenders positions', () => {
-  const contenders = new SequentialContenders({} as ZkFramework, '/locks', 'lock-', { maxLeases: 2 });
+  const contenders = new SequentialContenders({} as ZkFramework, '/locks', 'lock-', {
+    maxLeases: 2,
+  });
 
   it('finds our index, holder status and the predecessor maxLeases back', () => {
     const sorted = ['a-lock-01', 'b-lock-02', 'c-lock-03', 'd-lock-04'];
-    expect(contenders.position(sorted, 'b-lock-02')).toMatchObject({ ourIndex: 1, isHolder: true, predecessor: undefined });
-    expect(contenders.position(sorted, 'd-lock-04')).toMatchObject({ ourIndex: 3, isHolder: false, predecessor: 'b-lock-02' });
+    expect(contenders.position(sorted, 'b-lock-02')).toMatchObject({
+      ourIndex: 1,
+      isHolder: true,
+      predecessor: undefined,
+    });
+    expect(contenders.position(sorted, 'd-lock-04')).toMatchObject({
+      ourIndex: 3,
+      isHolder: false,
+      predecessor: 'b-lock-02',
+    });
   });
 
   it('throws NoNodeError when our node is missing, and rejects bad maxLeases', () => {
     expect(() => contenders.position(['x'], 'y')).toThrow(NoNodeError);
-    expect(() => new SequentialContenders({} as ZkFramework, '/l', 'lock-', { maxLeases: 0 })).toThrow(/maxLeases/);
+    expect(
+      () => new SequentialContenders({} as ZkFramework, '/l', 'lock-', { maxLeases: 0 }),
+    ).toThrow(/maxLeases/);
   });
 });

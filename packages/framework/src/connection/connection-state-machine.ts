@@ -15,13 +15,23 @@ export type ConnectionInput =
       readonly readOnly: boolean;
       readonly now: number;
     }
-  | { readonly type: 'disconnected'; readonly generation: number; readonly lastHeardAt: number; readonly now: number }
+  | {
+      readonly type: 'disconnected';
+      readonly generation: number;
+      readonly lastHeardAt: number;
+      readonly now: number;
+    }
   | { readonly type: 'expired'; readonly generation: number; readonly now: number }
   | { readonly type: 'authFailed'; readonly generation: number; readonly now: number }
   /** The client never connected (connect timeout): open another one, post nothing. */
   | { readonly type: 'connectFailed'; readonly generation: number; readonly now: number }
   /** The lease timer fired: post `lost` if the server has not been heard from for a session timeout. */
-  | { readonly type: 'leaseCheck'; readonly generation: number; readonly lastHeardAt: number; readonly now: number }
+  | {
+      readonly type: 'leaseCheck';
+      readonly generation: number;
+      readonly lastHeardAt: number;
+      readonly now: number;
+    }
   /** The framework is closing: no state is posted any more (Curator posts no LOST on close). */
   | { readonly type: 'close' };
 
@@ -87,7 +97,11 @@ export function leaseDeadline(lastHeardAt: number, timeoutMs: number): number {
   return lastHeardAt + timeoutMs - leaseMarginMs(timeoutMs);
 }
 
-const unchanged = (model: ConnectionModel): ConnectionTransition => ({ model, events: [], commands: [] });
+const unchanged = (model: ConnectionModel): ConnectionTransition => ({
+  model,
+  events: [],
+  commands: [],
+});
 
 /**
  * Applies one input. See the state table in `docs/concepts/connection-states.md`.
@@ -106,7 +120,11 @@ export function reduceConnection(
 ): ConnectionTransition {
   if (model.closed) return unchanged(model);
   if (input.type === 'close') {
-    return { model: { ...model, closed: true }, events: [], commands: [{ type: 'cancelLeaseCheck' }] };
+    return {
+      model: { ...model, closed: true },
+      events: [],
+      commands: [{ type: 'cancelLeaseCheck' }],
+    };
   }
   // Inputs from a client that has been replaced describe a session we already gave up on.
   if (input.generation !== model.generation) return unchanged(model);
@@ -153,7 +171,9 @@ export function reduceConnection(
       return {
         model: { ...model, generation: model.generation + 1 },
         events: [],
-        commands: [{ type: 'replaceClient', generation: model.generation + 1, reason: 'connectFailed' }],
+        commands: [
+          { type: 'replaceClient', generation: model.generation + 1, reason: 'connectFailed' },
+        ],
       };
   }
 }
@@ -172,7 +192,11 @@ function onConnected(
     events.push({ state: 'lost', sessionId: previous, reason: 'expired', at: input.now });
     state = 'lost';
   }
-  const next: ConnectionState = input.readOnly ? 'readOnly' : model.everConnected ? 'reconnected' : 'connected';
+  const next: ConnectionState = input.readOnly
+    ? 'readOnly'
+    : model.everConnected
+      ? 'reconnected'
+      : 'connected';
   const nextModel: ConnectionModel = {
     ...model,
     state: next,
@@ -183,7 +207,11 @@ function onConnected(
   const commands: ConnectionCommand[] = [{ type: 'cancelLeaseCheck' }];
   // A change to the state we are already in is dropped (Curator's addStateChange returns false).
   if (next === state) return { model: nextModel, events, commands };
-  const base = { sessionId: input.sessionId, negotiatedTimeoutMs: input.negotiatedTimeoutMs, at: input.now };
+  const base = {
+    sessionId: input.sessionId,
+    negotiatedTimeoutMs: input.negotiatedTimeoutMs,
+    at: input.now,
+  };
   if (next === 'connected') events.push({ state: 'connected', ...base });
   else if (next === 'readOnly') events.push({ state: 'readOnly', ...base });
   else events.push({ state: 'reconnected', ...base, previousSessionId: previous, sessionChanged });

@@ -1,12 +1,20 @@
 import { ClientClosedError, ConnectionLossError } from '@zookit/client';
-import type { SessionEvent, ZkClient, ZkClientOptions } from '@zookit/client';
+import type { SessionEvent, WireTlsOptions, ZkClient, ZkClientOptions } from '@zookit/client';
 import { ReplaySubject } from 'rxjs';
 import type { Observable } from 'rxjs';
 
 import { isConnectedState } from './connection-state.js';
 import type { ConnectionStateEvent } from './connection-state.js';
-import { initialConnectionModel, leaseDeadline, reduceConnection } from './connection-state-machine.js';
-import type { ConnectionCommand, ConnectionInput, ConnectionModel } from './connection-state-machine.js';
+import {
+  initialConnectionModel,
+  leaseDeadline,
+  reduceConnection,
+} from './connection-state-machine.js';
+import type {
+  ConnectionCommand,
+  ConnectionInput,
+  ConnectionModel,
+} from './connection-state-machine.js';
 
 /**
  * Options a {@link ClientFactory} receives.
@@ -18,6 +26,8 @@ import type { ConnectionCommand, ConnectionInput, ConnectionModel } from './conn
  */
 export interface ClientFactoryOptions extends ZkClientOptions {
   readonly transport: 'native' | 'wire';
+  /** The framework's `tls` option (only ever set with the wire transport). */
+  readonly tls?: WireTlsOptions | boolean;
 }
 
 /**
@@ -99,7 +109,9 @@ export class SessionManager {
 
   /** The client of the current session while connected. */
   get connectedClient(): ZkClient | undefined {
-    return !this.#closed && this.isConnected && this.#clientGeneration === this.#model.generation ? this.#client : undefined;
+    return !this.#closed && this.isConnected && this.#clientGeneration === this.#model.generation
+      ? this.#client
+      : undefined;
   }
 
   /** The current client object, connected or not. */
@@ -121,7 +133,8 @@ export class SessionManager {
   get leaseDeadline(): number | undefined {
     const client = this.#client;
     const timeout = this.#model.negotiatedTimeoutMs;
-    if (client === undefined || timeout === undefined || this.#current?.state === 'lost') return undefined;
+    if (client === undefined || timeout === undefined || this.#current?.state === 'lost')
+      return undefined;
     if (this.#clientGeneration !== this.#model.generation) return undefined;
     return leaseDeadline(client.lastHeardAt, timeout);
   }
@@ -145,7 +158,8 @@ export class SessionManager {
   awaitClient(
     timeoutMs: number | undefined,
     signal?: AbortSignal,
-    onTimeout: () => Error = () => new ConnectionLossError({ cause: new Error(`not connected within ${timeoutMs} ms`) }),
+    onTimeout: () => Error = () =>
+      new ConnectionLossError({ cause: new Error(`not connected within ${timeoutMs} ms`) }),
   ): Promise<ZkClient> {
     if (this.#closed) return Promise.reject(new ClientClosedError());
     const ready = this.connectedClient;
@@ -289,7 +303,9 @@ export class SessionManager {
     this.#draining = true;
     try {
       for (let next = this.#queue.shift(); next !== undefined; next = this.#queue.shift()) {
-        const t = reduceConnection(this.#model, next, { sessionTimeoutMs: this.#sessionTimeoutMs() });
+        const t = reduceConnection(this.#model, next, {
+          sessionTimeoutMs: this.#sessionTimeoutMs(),
+        });
         this.#model = t.model;
         for (const command of t.commands) this.#execute(command);
         for (const event of t.events) {
@@ -321,7 +337,12 @@ export class SessionManager {
           this.#leaseTimer = undefined;
           const client = this.#client;
           if (client === undefined) return;
-          this.#feed({ type: 'leaseCheck', generation, lastHeardAt: client.lastHeardAt, now: performance.now() });
+          this.#feed({
+            type: 'leaseCheck',
+            generation,
+            lastHeardAt: client.lastHeardAt,
+            now: performance.now(),
+          });
         }, delay);
         return;
       }

@@ -21,12 +21,21 @@ export async function compareAndSet(
   const { codec, signal } = options;
   for (;;) {
     const before = await read();
-    const next = await fn(codec === undefined ? before.data : codec.decode(before.data, path), before.stat);
-    const bytes = toData(fullPath, codec === undefined ? (next as NodeData) : codec.encode(next, path));
+    const next = await fn(
+      codec === undefined ? before.data : codec.decode(before.data, path),
+      before.stat,
+    );
+    const bytes = toData(
+      fullPath,
+      codec === undefined ? (next as NodeData) : codec.encode(next, path),
+    );
     try {
       // One attempt only: an automatic retry of a versioned write after connection loss could report
       // BAD_VERSION for our own write, and the loop would then apply fn twice.
-      const stat = await core.once((c) => c.setData(fullPath, bytes, { version: before.stat.version }), signal);
+      const stat = await core.once(
+        (c) => c.setData(fullPath, bytes, { version: before.stat.version }),
+        signal,
+      );
       return { data: codec === undefined ? bytes : next, stat };
     } catch (error) {
       if (error instanceof BadVersionError) continue;

@@ -1,10 +1,12 @@
 import { ClientClosedError, ClosingError, ConnectionLossError } from '@zookit/client';
-import type { ZkClient } from '@zookit/client';
+import type { Acl, Unsubscribe, WireTlsOptions, ZkClient } from '@zookit/client';
 import { withRetry } from '@zookit/retry';
 import type { RetryPolicy } from '@zookit/retry';
 import { Subject } from 'rxjs';
 import type { Observable } from 'rxjs';
 
+import type { AclProvider } from '../acl-provider.js';
+import type { ConnectionStateEvent } from '../connection/connection-state.js';
 import type { ErrorPolicy } from '../connection/error-policy.js';
 import { SessionManager } from '../connection/session-manager.js';
 import type { Authorization, ClientFactory } from '../connection/session-manager.js';
@@ -21,6 +23,8 @@ export interface CoreSettings {
   readonly errorPolicy: ErrorPolicy;
   readonly authorization: readonly Authorization[];
   readonly transport: 'native' | 'wire';
+  readonly tls: WireTlsOptions | boolean | undefined;
+  readonly aclProvider: AclProvider | undefined;
   readonly clientFactory: ClientFactory;
 }
 
@@ -47,6 +51,8 @@ export class FrameworkCore {
   readonly #namespaces = new Map<string, Promise<void>>();
   readonly #namespacesDone = new Set<string>();
   readonly #background = new Set<Promise<unknown>>();
+  // AbortSignal.any costs microseconds and registers a dependent signal; one per caller signal is enough.
+  readonly #combined = new WeakMap<AbortSignal, AbortSignal>();
   #state: FrameworkState = 'latent';
   #closing: Promise<void> | undefined;
 
@@ -59,11 +65,24 @@ export class FrameworkCore {
         sessionTimeoutMs: settings.sessionTimeoutMs,
         connectTimeoutMs: settings.connectionTimeoutMs,
         transport: settings.transport,
+        ...(settings.tls === undefined ? {} : { tls: settings.tls }),
       },
       authorization: settings.authorization,
       onError: (e) => this.reportError(e),
     });
     this.#deleter = new GuaranteedDeleter(this);
+    const provider = settings.aclProvider;
+    this.parentAcl = provider === undefined ? undefined : (path) => this.aclFor(path);
+  }
+
+  /** The ACL provider as a function for created parents and namespace nodes (`undefined`: no provider). */
+  readonly parentAcl: ((path: string) => readonly Acl[] | undefined) | undefined;
+
+  /** The ACL provider's ACL for a full path (Curator's `ACLing`), or `undefined` without a provider. */
+  aclFor(path: string): readonly Acl[] | undefined {
+    const provider = this.settings.aclProvider;
+    if (provider === undefined) return undefined;
+    return provider.getAclForPath?.(path) ?? provider.getDefaultAcl();
   }
 
   get state(): FrameworkState {
@@ -86,6 +105,28 @@ export class FrameworkCore {
     this.#state = 'started';
   }
 
+  /** `ZkFramework.onConnectionStateChange`: listener exceptions go to `errors$`. */
+  onStateChange(
+    listener: (event: ConnectionStateEvent) => void,
+    options: { signal?: AbortSignal; emitCurrent?: boolean },
+  ): Unsubscribe {
+    let skip = options.emitCurrent !== true && this.sessions.current !== undefined;
+    const subscription = this.sessions.states$.subscribe((event) => {
+      if (skip) {
+        skip = false;
+        return;
+      }
+      try {
+        listener(event);
+      } catch (error) {
+        this.reportError(error);
+      }
+    });
+    const unsubscribe = (): void => subscription.unsubscribe();
+    options.signal?.addEventListener('abort', unsubscribe, { once: true });
+    return unsubscribe;
+  }
+
   /** Reports a background failure. Never throws. */
   reportError(error: unknown): void {
     if (this.#errors.closed) return;
@@ -103,14 +144,25 @@ export class FrameworkCore {
 
   /** A signal aborted by the caller's signal or by close(). */
   signalFor(signal: AbortSignal | undefined): AbortSignal {
-    return signal === undefined ? this.#close.signal : AbortSignal.any([signal, this.#close.signal]);
+    if (signal === undefined) return this.#close.signal;
+    let combined = this.#combined.get(signal);
+    if (combined === undefined) {
+      combined = AbortSignal.any([signal, this.#close.signal]);
+      this.#combined.set(signal, combined);
+    }
+    return combined;
   }
 
   /**
    * Runs `fn` with the connected client under the retry policy. Each attempt first waits (at most
    * `connectionTimeoutMs`) for a connection, so a retry after connection loss waits for reconnection.
+   * `mapError` may turn an attempt's error into one the policy refuses (the multi's unknown outcome).
    */
-  run<T>(fn: (client: ZkClient) => Promise<T>, signal?: AbortSignal): Promise<T> {
+  run<T>(
+    fn: (client: ZkClient) => Promise<T>,
+    signal?: AbortSignal,
+    mapError?: (error: unknown) => unknown,
+  ): Promise<T> {
     if (this.#state === 'closed') return Promise.reject(new ClientClosedError());
     const combined = this.signalFor(signal);
     let used: ZkClient | undefined;
@@ -129,7 +181,10 @@ export class FrameworkCore {
     };
     return withRetry(this.settings.retryPolicy, attempt, {
       signal: combined,
-      mapError: (error) => (used === undefined ? error : this.#translate(error, used)),
+      mapError: (error) => {
+        const translated = used === undefined ? error : this.#translate(error, used);
+        return mapError === undefined ? translated : mapError(translated);
+      },
     });
   }
 
@@ -154,13 +209,24 @@ export class FrameworkCore {
     if (this.#namespacesDone.has(namespace)) return undefined;
     let pending = this.#namespaces.get(namespace);
     if (pending === undefined) {
-      pending = this.run((client) => mkdirs(client, `/${namespace}`, true), signal).then(() => {
+      pending = this.run(
+        (client) => mkdirs(client, `/${namespace}`, true, this.parentAcl),
+        signal,
+      ).then(() => {
         this.#namespacesDone.add(namespace);
       });
       this.#namespaces.set(namespace, pending);
       pending.catch(() => this.#namespaces.delete(namespace));
     }
     return pending;
+  }
+
+  /**
+   * Re-creates the namespace's containers after an operation found them gone (the server reaps an empty
+   * container). Resolves `true` if a node had to be created, i.e. the operation is worth trying again.
+   */
+  reensureNamespace(namespace: string, signal?: AbortSignal): Promise<boolean> {
+    return this.run((client) => mkdirs(client, `/${namespace}`, true, this.parentAcl), signal);
   }
 
   /** Keeps deleting `path` in the background until it is gone (or its owning session is). */
@@ -170,7 +236,11 @@ export class FrameworkCore {
   }
 
   /** Finds the node a failed protected create may have left and deletes it, in the background. */
-  deleteProtectedOrphan(parent: string, protectedId: string, ownerSessionId: bigint | undefined): void {
+  deleteProtectedOrphan(
+    parent: string,
+    protectedId: string,
+    ownerSessionId: bigint | undefined,
+  ): void {
     if (this.#state === 'closed') return;
     this.background(findAndDeleteProtected(this, parent, protectedId, ownerSessionId));
   }
@@ -194,7 +264,10 @@ export class FrameworkCore {
     }
     // A client we closed because its session was lost fails its calls with closing errors; for the caller
     // that is a connection loss (outcome unknown), to be retried on the new session.
-    if ((error instanceof ClosingError || error instanceof ClientClosedError) && this.sessions.isRetired(client)) {
+    if (
+      (error instanceof ClosingError || error instanceof ClientClosedError) &&
+      this.sessions.isRetired(client)
+    ) {
       return new ConnectionLossError({ path: error.path, cause: error });
     }
     return error;

@@ -47,10 +47,7 @@ export class GuaranteedDeleter {
     }
   }
 
-  async #attempt(
-    client: ZkClient,
-    request: GuaranteedDeleteRequest,
-  ): Promise<void> {
+  async #attempt(client: ZkClient, request: GuaranteedDeleteRequest): Promise<void> {
     if (request.ownerSessionId !== undefined) {
       const stat = await client.exists(request.path);
       if (stat === null) return;

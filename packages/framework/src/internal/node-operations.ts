@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import {
+  ClientClosedError,
   CreateMode,
   isEphemeral,
   NodeExistsError,
@@ -10,9 +11,11 @@ import {
   nodeName,
   ZkError,
 } from '@zookit/client';
-import type { Acl, NodeData, ZkClient } from '@zookit/client';
+import type { Acl, CreateResult, NodeData, ZkClient } from '@zookit/client';
+import { isRetryableError, RetriesExhaustedError } from '@zookit/retry';
 
 import { protectedName } from '../protected-names.js';
+import type { FrameworkDeleteOptions } from '../operation-options.js';
 import type { FrameworkCore } from './framework-core.js';
 
 /** A create as the framework runs it (paths already namespaced and validated). */
@@ -22,6 +25,8 @@ export interface CreateRequest {
   readonly mode: CreateMode;
   readonly ttlMs: number | undefined;
   readonly acl: readonly Acl[] | undefined;
+  /** ACL of created parents (the ACL provider), `undefined` for the server default. */
+  readonly parentAcl: ((path: string) => readonly Acl[] | undefined) | undefined;
   readonly parents: false | 'persistent' | 'containers';
   readonly protected: boolean;
   /** Reuse this protected id (PersistentNode keeps its name across re-creates). */
@@ -31,38 +36,53 @@ export interface CreateRequest {
 /**
  * Curator's `ZKPaths.mkdirs(makeLastNode = true)`: walks up with `exists` to the first existing ancestor
  * (needs no read permission higher up), then creates each missing node downwards with empty data,
- * ignoring NODE_EXISTS.
+ * ignoring NODE_EXISTS. Each node gets `aclFor(path)` (Curator applies the ACL provider to parents too).
+ * Resolves `true` if it created any node.
  */
-export async function mkdirs(client: ZkClient, path: string, asContainers: boolean): Promise<void> {
+export async function mkdirs(
+  client: ZkClient,
+  path: string,
+  asContainers: boolean,
+  aclFor?: (path: string) => readonly Acl[] | undefined,
+): Promise<boolean> {
   const missing: string[] = [];
   for (let p: string | undefined = path; p !== undefined && p !== '/'; p = parentPath(p)) {
     if ((await client.exists(p)) !== null) break;
     missing.push(p);
   }
   const mode = asContainers ? CreateMode.Container : CreateMode.Persistent;
+  let created = false;
   for (const p of missing.reverse()) {
+    const acl = aclFor?.(p);
     try {
-      await client.create(p, null, { mode });
+      await client.create(p, null, acl === undefined ? { mode } : { mode, acl });
+      created = true;
     } catch (error) {
       if (!(error instanceof NodeExistsError)) throw error;
     }
   }
+  return created;
 }
 
 /** Creates; on NO_NODE with `parents`, creates the parents and tries once more (Curator's order). */
-export async function createWithParents(client: ZkClient, path: string, request: CreateRequest): Promise<string> {
+export async function createWithParents(
+  client: ZkClient,
+  path: string,
+  request: CreateRequest,
+): Promise<CreateResult> {
   const options = {
     mode: request.mode,
     ...(request.ttlMs === undefined ? {} : { ttlMs: request.ttlMs }),
     ...(request.acl === undefined ? {} : { acl: request.acl }),
   };
   try {
-    return await client.create(path, request.data, options);
+    return await client.createWithStat(path, request.data, options);
   } catch (error) {
     const parent = parentPath(path);
-    if (!(error instanceof NoNodeError) || request.parents === false || parent === undefined) throw error;
-    await mkdirs(client, parent, request.parents === 'containers');
-    return client.create(path, request.data, options);
+    if (!(error instanceof NoNodeError) || request.parents === false || parent === undefined)
+      throw error;
+    await mkdirs(client, parent, request.parents === 'containers', request.parentAcl);
+    return client.createWithStat(path, request.data, options);
   }
 }
 
@@ -90,7 +110,11 @@ export async function findProtectedNode(
  * found after the session changed belongs to a dead session: it is deleted and a fresh one is created. If
  * the create finally fails with an unknown outcome, the orphan is searched and deleted in the background.
  */
-export async function createNode(core: FrameworkCore, request: CreateRequest, signal?: AbortSignal): Promise<string> {
+export async function createNode(
+  core: FrameworkCore,
+  request: CreateRequest,
+  signal?: AbortSignal,
+): Promise<CreateResult> {
   if (!request.protected) {
     return core.run((client) => createWithParents(client, request.path, request), signal);
   }
@@ -106,7 +130,13 @@ export async function createNode(core: FrameworkCore, request: CreateRequest, si
       if (sent) {
         const found = await findProtectedNode(client, parent, protectedId);
         if (found !== undefined) {
-          if (!ephemeral || sessionId === undefined || sessionId === client.sessionId) return found;
+          if (!ephemeral || sessionId === undefined || sessionId === client.sessionId) {
+            // Rare path (a retry found our node): read its stat where create would have returned one.
+            const stat = client.capabilities.create2
+              ? ((await client.exists(found)) ?? undefined)
+              : undefined;
+            return { path: found, stat };
+          }
           core.guaranteedDelete({ path: found, version: -1, ownerSessionId: sessionId });
         }
       }
@@ -135,8 +165,34 @@ export async function findAndDeleteProtected(
   protectedId: string,
   ownerSessionId: bigint | undefined,
 ): Promise<void> {
-  const found = await core.run((client) => findProtectedNode(client, parent, protectedId), core.closeSignal);
+  const found = await core.run(
+    (client) => findProtectedNode(client, parent, protectedId),
+    core.closeSignal,
+  );
   if (found !== undefined) core.guaranteedDelete({ path: found, version: -1, ownerSessionId });
+}
+
+/** `ZkFramework.delete` on a namespaced, validated path: recursive, quietly and guaranteed. */
+export async function deleteNode(
+  core: FrameworkCore,
+  path: string,
+  version: number,
+  options: FrameworkDeleteOptions,
+): Promise<void> {
+  try {
+    if (options.recursive === true) await deleteRecursive(core, path, version, options.signal);
+    else await core.run((c) => c.delete(path, { version }), options.signal);
+  } catch (error) {
+    if (error instanceof NoNodeError && options.quietly === true) return;
+    // Curator hands a guaranteed delete to the background when it finally fails with a retryable error,
+    // an unknown outcome, or an interruption (abort); a definite answer (NO_AUTH, NOT_EMPTY…) is final.
+    const last = error instanceof RetriesExhaustedError ? error.cause : error;
+    const definite = last instanceof ZkError && !last.outcomeUnknown && !isRetryableError(last);
+    if (options.guaranteed === true && !definite && !(last instanceof ClientClosedError)) {
+      core.guaranteedDelete({ path, version, ownerSessionId: options.ownerSessionId });
+    }
+    throw error;
+  }
 }
 
 /** Curator's `deletingChildrenIfNeeded`: on NOT_EMPTY, deletes the subtree depth-first, then the node. */
@@ -155,7 +211,11 @@ export async function deleteRecursive(
   }
 }
 
-async function deleteChildren(core: FrameworkCore, path: string, signal?: AbortSignal): Promise<void> {
+async function deleteChildren(
+  core: FrameworkCore,
+  path: string,
+  signal?: AbortSignal,
+): Promise<void> {
   let children: string[];
   try {
     children = await core.run(async (client) => (await client.getChildren(path)).children, signal);
