@@ -34,11 +34,13 @@ function heapAfterGc(): number {
  * client keeps after close shows up in the heap), one write, close.
  */
 async function cycle(connectString: string, i: number): Promise<void> {
-  const client = createZkClient({ connectString, sessionTimeoutMs: 10_000 });
+  const client = createZkClient({ transport: 'native', connectString, sessionTimeoutMs: 10_000 });
   const ballast = Buffer.alloc(BALLAST_BYTES, i & 0xff);
   client.onSessionEvent(() => void ballast.length);
   await client.connect();
-  expect(await client.exists(`/leak-missing-${i}`, { watch: () => void ballast.length })).toBeNull();
+  expect(
+    await client.exists(`/leak-missing-${i}`, { watch: () => void ballast.length }),
+  ).toBeNull();
   await client.close();
   expect(client.state).toBe('closed');
 }
@@ -61,7 +63,8 @@ describe('native client resource hygiene', () => {
     await vi.waitFor(() => expect(fdCount()).toBeLessThanOrEqual(fds), { timeout: 5_000 });
     await vi.waitFor(() => {
       const now = resources();
-      for (const [kind, n] of Object.entries(now)) expect(n, kind).toBeLessThanOrEqual(active[kind] ?? 0);
+      for (const [kind, n] of Object.entries(now))
+        expect(n, kind).toBeLessThanOrEqual(active[kind] ?? 0);
     });
     expect(WatcherRegistry.globalSize).toBe(watches);
     const growth = heapAfterGc() - heap;

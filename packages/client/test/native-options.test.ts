@@ -15,14 +15,34 @@ function fieldOf(fn: () => unknown): string | undefined {
 
 describe('native options', () => {
   it('accepts what the C client accepts', () => {
-    for (const cs of ['127.0.0.1:2181', 'a:1,b:2,', 'zk-1.example:2181/app/x', '[::1]:2181', 'h:65535/']) {
+    for (const cs of [
+      '127.0.0.1:2181',
+      'a:1,b:2,',
+      'zk-1.example:2181/app/x',
+      '[::1]:2181',
+      'h:65535/',
+    ]) {
       expect(() => checkConnectString(cs), cs).not.toThrow();
     }
   });
 
   it('rejects what would give a dead handle, naming connectString', () => {
-    for (const cs of ['', 'garbage', '127.0.0.1', ':2181', 'h:0', 'h:65536', 'h:1,,h:2', 'h:1/a/', 'h:1/a//b', 'h 1:2']) {
-      expect(fieldOf(() => checkConnectString(cs)), cs).toBe('connectString');
+    for (const cs of [
+      '',
+      'garbage',
+      '127.0.0.1',
+      ':2181',
+      'h:0',
+      'h:65536',
+      'h:1,,h:2',
+      'h:1/a/',
+      'h:1/a//b',
+      'h 1:2',
+    ]) {
+      expect(
+        fieldOf(() => checkConnectString(cs)),
+        cs,
+      ).toBe('connectString');
     }
   });
 
@@ -46,15 +66,25 @@ describe('native options', () => {
   });
 
   it('checks every option', () => {
-    expect(fieldOf(() => resolveNativeOptions({ connectString: 'h:1', sessionTimeoutMs: 0 }))).toBe('sessionTimeoutMs');
-    expect(fieldOf(() => resolveNativeOptions({ connectString: 'h:1', connectTimeoutMs: 1.5 }))).toBe(
-      'connectTimeoutMs',
-    );
-    expect(fieldOf(() => resolveNativeOptions({ connectString: 'h:1', sessionPassword: Buffer.alloc(16) }))).toBe(
-      'sessionId',
+    expect(fieldOf(() => resolveNativeOptions({ connectString: 'h:1', sessionTimeoutMs: 0 }))).toBe(
+      'sessionTimeoutMs',
     );
     expect(
-      fieldOf(() => resolveNativeOptions({ connectString: 'h:1', sessionId: 1n, sessionPassword: Buffer.alloc(3) })),
+      fieldOf(() => resolveNativeOptions({ connectString: 'h:1', connectTimeoutMs: 1.5 })),
+    ).toBe('connectTimeoutMs');
+    expect(
+      fieldOf(() =>
+        resolveNativeOptions({ connectString: 'h:1', sessionPassword: Buffer.alloc(16) }),
+      ),
+    ).toBe('sessionId');
+    expect(
+      fieldOf(() =>
+        resolveNativeOptions({
+          connectString: 'h:1',
+          sessionId: 1n,
+          sessionPassword: Buffer.alloc(3),
+        }),
+      ),
     ).toBe('sessionPassword');
   });
 });

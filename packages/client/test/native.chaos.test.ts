@@ -15,8 +15,18 @@ import { connectStringOf, zkTargets } from './support/zk-targets.js';
 
 const owned: ZkClient[] = [];
 
-function open(connectString: string, sessionTimeoutMs: number, deterministicHostOrder = false): ZkClient {
-  const client = createZkClient({ connectString, sessionTimeoutMs, deterministicHostOrder, connectTimeoutMs: 30_000 });
+function open(
+  connectString: string,
+  sessionTimeoutMs: number,
+  deterministicHostOrder = false,
+): ZkClient {
+  const client = createZkClient({
+    transport: 'native',
+    connectString,
+    sessionTimeoutMs,
+    deterministicHostOrder,
+    connectTimeoutMs: 30_000,
+  });
   owned.push(client);
   return client;
 }
@@ -27,8 +37,15 @@ function record(client: ZkClient): SessionEvent[] {
   return events;
 }
 
-async function waitForEvents(events: SessionEvent[], types: SessionEvent['type'][], timeout: number): Promise<void> {
-  await vi.waitFor(() => expect(events.map((e) => e.type)).toEqual(types), { timeout, interval: 20 });
+async function waitForEvents(
+  events: SessionEvent[],
+  types: SessionEvent['type'][],
+  timeout: number,
+): Promise<void> {
+  await vi.waitFor(() => expect(events.map((e) => e.type)).toEqual(types), {
+    timeout,
+    interval: 20,
+  });
 }
 
 afterEach(async () => {
@@ -106,6 +123,32 @@ describe('native client under faults: proxy and expiry', () => {
     } finally {
       proxy.heal();
     }
+  });
+
+  it('close during a partition with a call in flight: gives up on the silent server before the C client would; the close applies after heal', async () => {
+    const client = open(proxy.connectString, 15_000);
+    const events = record(client);
+    await client.connect();
+    const path = `/chaos-close-hung-${randomUUID()}`;
+    await client.create(path, null, { mode: CreateMode.Ephemeral });
+    proxy.partition();
+    const pending = client.exists('/').then(
+      () => undefined,
+      (e: unknown) => e as ZkError,
+    );
+    try {
+      await client.close();
+      // close() stopped waiting for the reply on its own: the C client (which gives up after 2/3 of the
+      // session timeout, 10 s here) never reported the connection lost first.
+      expect(events.map((e) => e.type)).toEqual(['connected', 'closed']);
+      expect((await pending)?.outcomeUnknown).toBe(true);
+    } finally {
+      proxy.heal();
+    }
+    // The close-session request was held by the partition, not lost.
+    const observer = open(server, 10_000);
+    await observer.connect();
+    await expect.poll(() => observer.exists(path), { timeout: 15_000 }).toBeNull();
   });
 
   it('expiry: expired event, pending calls rejected, later calls SessionExpiredError, ephemerals gone', async () => {

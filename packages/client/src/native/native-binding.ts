@@ -64,7 +64,12 @@ export type StringCallback = (rc: number, error: string, value: string) => void;
 /** Completion of `a_exists`/`a_set`. */
 export type StatCallback = (rc: number, error: string, stat: NativeStat | null) => void;
 /** Completion of `a_get`/`a_getconfig`: data is `null` when the node has no data. */
-export type DataCallback = (rc: number, error: string, stat: NativeStat | null, data: Buffer | null) => void;
+export type DataCallback = (
+  rc: number,
+  error: string,
+  stat: NativeStat | null,
+  data: Buffer | null,
+) => void;
 /** Completion of `a_get_children2`. */
 export type Children2Callback = (
   rc: number,

@@ -61,7 +61,10 @@ const HOST_PORT = /^(?:\[[0-9A-Fa-f:.]+\]|[^\s,/:[\]]+):(\d{1,5})$/;
 function positiveInt(field: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (!Number.isInteger(value) || value <= 0 || value > INT32_MAX) {
-    throw new InvalidArgumentError(field, `must be an integer from 1 to ${INT32_MAX}, got ${String(value)}`);
+    throw new InvalidArgumentError(
+      field,
+      `must be an integer from 1 to ${INT32_MAX}, got ${String(value)}`,
+    );
   }
   return value;
 }
@@ -83,12 +86,16 @@ export function checkConnectString(connectString: unknown): asserts connectStrin
   const slash = connectString.indexOf('/');
   const hosts = slash < 0 ? connectString : connectString.slice(0, slash);
   const entries = hosts.split(',').filter((h, i, all) => !(h === '' && i === all.length - 1));
-  if (entries.length === 0) throw new InvalidArgumentError('connectString', `no host:port in "${connectString}"`);
+  if (entries.length === 0)
+    throw new InvalidArgumentError('connectString', `no host:port in "${connectString}"`);
   for (const entry of entries) {
     const m = HOST_PORT.exec(entry);
     const port = Number(m?.[1]);
     if (m === null || port < 1 || port > 65535) {
-      throw new InvalidArgumentError('connectString', `"${entry}" is not host:port (in "${connectString}")`);
+      throw new InvalidArgumentError(
+        'connectString',
+        `"${entry}" is not host:port (in "${connectString}")`,
+      );
     }
   }
   if (slash >= 0) {
@@ -97,7 +104,9 @@ export function checkConnectString(connectString: unknown): asserts connectStrin
       validatePath(chroot);
     } catch (err) {
       const reason = err instanceof InvalidPathError ? err.reason : String(err);
-      throw new InvalidArgumentError('connectString', `invalid chroot "${chroot}": ${reason}`, { cause: err });
+      throw new InvalidArgumentError('connectString', `invalid chroot "${chroot}": ${reason}`, {
+        cause: err,
+      });
     }
   }
 }
@@ -116,16 +125,30 @@ export function resolveNativeOptions(options: ZkClientOptions): ResolvedNativeOp
     throw new InvalidArgumentError('options', 'must be an object');
   }
   checkConnectString(options.connectString);
-  const sessionTimeoutMs = positiveInt('sessionTimeoutMs', options.sessionTimeoutMs, DEFAULT_SESSION_TIMEOUT_MS);
-  const connectTimeoutMs = positiveInt('connectTimeoutMs', options.connectTimeoutMs, DEFAULT_CONNECT_TIMEOUT_MS);
+  const sessionTimeoutMs = positiveInt(
+    'sessionTimeoutMs',
+    options.sessionTimeoutMs,
+    DEFAULT_SESSION_TIMEOUT_MS,
+  );
+  const connectTimeoutMs = positiveInt(
+    'connectTimeoutMs',
+    options.connectTimeoutMs,
+    DEFAULT_CONNECT_TIMEOUT_MS,
+  );
   const { sessionId, sessionPassword } = options;
   if ((sessionId === undefined) !== (sessionPassword === undefined)) {
-    throw new InvalidArgumentError('sessionId', 'sessionId and sessionPassword must be given together');
+    throw new InvalidArgumentError(
+      'sessionId',
+      'sessionId and sessionPassword must be given together',
+    );
   }
   if (sessionId !== undefined && typeof sessionId !== 'bigint') {
     throw new InvalidArgumentError('sessionId', 'must be a bigint');
   }
-  if (sessionPassword !== undefined && (!Buffer.isBuffer(sessionPassword) || sessionPassword.length !== 16)) {
+  if (
+    sessionPassword !== undefined &&
+    (!Buffer.isBuffer(sessionPassword) || sessionPassword.length !== 16)
+  ) {
     throw new InvalidArgumentError('sessionPassword', 'must be a Buffer of 16 bytes');
   }
   const deterministic = options.deterministicHostOrder ?? false;

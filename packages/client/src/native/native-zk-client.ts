@@ -44,7 +44,11 @@ import {
   type NativeWatcher,
   type NativeZkHandle,
 } from './native-binding.js';
-import { NATIVE_CAPABILITIES, resolveNativeOptions, type ResolvedNativeOptions } from './native-options.js';
+import {
+  NATIVE_CAPABILITIES,
+  resolveNativeOptions,
+  type ResolvedNativeOptions,
+} from './native-options.js';
 import { fromNativeAcl, sessionIdFromHex, toNativeAcl, toStat } from './native-stat.js';
 import { rethrowAsync } from './rethrow-async.js';
 import { WatcherRegistry } from './watcher-registry.js';
@@ -53,13 +57,23 @@ import { WatcherRegistry } from './watcher-registry.js';
 const CLIENT_SIDE_CODES = new Set([-4, -5, -7, -9, -112, -116]);
 const NO_NODE = -101;
 const INT32_MAX = 0x7fffffff;
+/**
+ * How long close() keeps waiting for in-flight replies after the last one arrived (or after close() was
+ * called). Past it the server is taken as hung: the handle is closed and what is still pending fails with
+ * `ClosingError` (outcome unknown). A healthy server answers within ms, well inside it.
+ */
+const CLOSE_DRAIN_IDLE_MS = 1000;
 const CONFIG_NODE = '/zookeeper/config';
 const noopEmit = (): void => undefined;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 type Final = 'expired' | 'authFailed' | 'closed';
 type Done<T> = (rc: number, value?: T) => void;
-type Send<T> = (handle: NativeZkHandle, done: Done<T>, watcher: NativeWatcher | undefined) => number;
+type Send<T> = (
+  handle: NativeZkHandle,
+  done: Done<T>,
+  watcher: NativeWatcher | undefined,
+) => number;
 
 interface ConnectAttempt {
   readonly resolve: () => void;
@@ -112,6 +126,8 @@ export class NativeZkClient implements ZkClient {
   #inFlight = 0;
   #closing: Promise<void> | undefined;
   #drainWaiter: (() => void) | undefined;
+  /** Called on each completion while close() drains: re-arms its silence bound. */
+  #drainProgress: (() => void) | undefined;
 
   /** Validates the options; no I/O happens before {@link NativeZkClient.connect}. */
   constructor(options: ZkClientOptions) {
@@ -163,7 +179,9 @@ export class NativeZkClient implements ZkClient {
       return Promise.reject(
         this.#isFinal()
           ? this.#finalError()
-          : new InvalidStateError({ cause: new Error('connect() may be called only once per client') }),
+          : new InvalidStateError({
+              cause: new Error('connect() may be called only once per client'),
+            }),
       );
     }
     const { signal } = options;
@@ -187,10 +205,13 @@ export class NativeZkClient implements ZkClient {
     // A refused connect string yields an Error that the JS wrapper would discard; the handle is then dead
     // (state 0, no event ever, every call -9).
     if (result instanceof Error || handle.state !== NATIVE_STATE_CONNECTING) {
-      const cause = result instanceof Error ? result : new Error(`native state ${handle.state} after init`);
+      const cause =
+        result instanceof Error ? result : new Error(`native state ${handle.state} after init`);
       this.#finish('closed', true);
       return Promise.reject(
-        new InvalidArgumentError('connectString', `rejected by the C client: ${cause.message}`, { cause }),
+        new InvalidArgumentError('connectString', `rejected by the C client: ${cause.message}`, {
+          cause,
+        }),
       );
     }
     return new Promise<void>((resolve, reject) => {
@@ -245,7 +266,11 @@ export class NativeZkClient implements ZkClient {
   }
 
   /** Like {@link NativeZkClient.create}; `stat` is always `undefined` (no create2 in the binding). */
-  async createWithStat(path: string, data?: NodeData, options?: CreateOptions): Promise<CreateResult> {
+  async createWithStat(
+    path: string,
+    data?: NodeData,
+    options?: CreateOptions,
+  ): Promise<CreateResult> {
     return { path: await this.create(path, data, options), stat: undefined };
   }
 
@@ -254,7 +279,12 @@ export class NativeZkClient implements ZkClient {
     validatePath(path);
     return this.#request<DataResult>(path, options.watch, (h, done, watcher) => {
       const cb = (rc: number, _e: string, stat: NativeStat | null, data: Buffer | null): void =>
-        done(rc, rc === 0 ? { data: data ?? Buffer.alloc(0), stat: toStat(stat as NativeStat) } : undefined);
+        done(
+          rc,
+          rc === 0
+            ? { data: data ?? Buffer.alloc(0), stat: toStat(stat as NativeStat) }
+            : undefined,
+        );
       return watcher === undefined ? h.a_get(path, false, cb) : h.aw_get(path, watcher, cb);
     });
   }
@@ -265,33 +295,41 @@ export class NativeZkClient implements ZkClient {
     const bytes = toData(path, data);
     const version = toVersion(path, options.version);
     return this.#request<Stat>(path, undefined, (h, done) =>
-      h.a_set(path, bytes, version, (rc, _e, stat) => done(rc, stat === null ? undefined : toStat(stat))),
+      h.a_set(path, bytes, version, (rc, _e, stat) =>
+        done(rc, stat === null ? undefined : toStat(stat)),
+      ),
     );
   }
 
   /** The stat, or `null` when missing; a watch is left in both cases (on a missing node it fires `created`). */
   async exists(path: string, options: WatchOptions = {}): Promise<Stat | null> {
     validatePath(path);
-    return this.#request<Stat | null>(
-      path,
-      options.watch,
-      (h, done, watcher) => {
-        const cb = (rc: number, _e: string, stat: NativeStat | null): void => {
-          if (rc === NO_NODE) done(0, null);
-          else done(rc, rc === 0 ? toStat(stat as NativeStat) : undefined);
-        };
-        return watcher === undefined ? h.a_exists(path, false, cb) : h.aw_exists(path, watcher, cb);
-      },
-    );
+    return this.#request<Stat | null>(path, options.watch, (h, done, watcher) => {
+      const cb = (rc: number, _e: string, stat: NativeStat | null): void => {
+        if (rc === NO_NODE) done(0, null);
+        else done(rc, rc === 0 ? toStat(stat as NativeStat) : undefined);
+      };
+      return watcher === undefined ? h.a_exists(path, false, cb) : h.aw_exists(path, watcher, cb);
+    });
   }
 
   /** Children (server order) and the node's stat. */
   async getChildren(path: string, options: WatchOptions = {}): Promise<ChildrenResult> {
     validatePath(path);
     return this.#request<ChildrenResult>(path, options.watch, (h, done, watcher) => {
-      const cb = (rc: number, _e: string, children: string[] | null, stat: NativeStat | null): void =>
-        done(rc, rc === 0 ? { children: children ?? [], stat: toStat(stat as NativeStat) } : undefined);
-      return watcher === undefined ? h.a_get_children2(path, false, cb) : h.aw_get_children2(path, watcher, cb);
+      const cb = (
+        rc: number,
+        _e: string,
+        children: string[] | null,
+        stat: NativeStat | null,
+      ): void =>
+        done(
+          rc,
+          rc === 0 ? { children: children ?? [], stat: toStat(stat as NativeStat) } : undefined,
+        );
+      return watcher === undefined
+        ? h.a_get_children2(path, false, cb)
+        : h.aw_get_children2(path, watcher, cb);
     });
   }
 
@@ -299,7 +337,9 @@ export class NativeZkClient implements ZkClient {
   async delete(path: string, options: VersionOptions = {}): Promise<void> {
     validatePath(path);
     const version = toVersion(path, options.version);
-    return this.#request<undefined>(path, undefined, (h, done) => h.a_delete_(path, version, (rc) => done(rc)));
+    return this.#request<undefined>(path, undefined, (h, done) =>
+      h.a_delete_(path, version, (rc) => done(rc)),
+    );
   }
 
   /** Reads the ACL and stat. */
@@ -307,7 +347,12 @@ export class NativeZkClient implements ZkClient {
     validatePath(path);
     return this.#request<AclResult>(path, undefined, (h, done) =>
       h.a_get_acl(path, (rc, _e, acl, stat) =>
-        done(rc, rc === 0 && acl !== null && stat !== null ? { acl: fromNativeAcl(acl), stat: toStat(stat) } : undefined),
+        done(
+          rc,
+          rc === 0 && acl !== null && stat !== null
+            ? { acl: fromNativeAcl(acl), stat: toStat(stat) }
+            : undefined,
+        ),
       ),
     );
   }
@@ -348,7 +393,9 @@ export class NativeZkClient implements ZkClient {
         throw new UnsupportedByTransportError('native', 'non-UTF-8 auth data');
       }
     } else throw new InvalidArgumentError('auth', 'must be a string or Uint8Array');
-    return this.#request<undefined>(undefined, undefined, (h, done) => h.add_auth(scheme, text, (rc) => done(rc)));
+    return this.#request<undefined>(undefined, undefined, (h, done) =>
+      h.add_auth(scheme, text, (rc) => done(rc)),
+    );
   }
 
   /** Makes the connected server catch up with the leader for `path`. */
@@ -361,7 +408,12 @@ export class NativeZkClient implements ZkClient {
   async getConfig(options: WatchOptions = {}): Promise<DataResult> {
     return this.#request<DataResult>(CONFIG_NODE, options.watch, (h, done, watcher) => {
       const cb = (rc: number, _e: string, stat: NativeStat | null, data: Buffer | null): void =>
-        done(rc, rc === 0 ? { data: data ?? Buffer.alloc(0), stat: toStat(stat as NativeStat) } : undefined);
+        done(
+          rc,
+          rc === 0
+            ? { data: data ?? Buffer.alloc(0), stat: toStat(stat as NativeStat) }
+            : undefined,
+        );
       return watcher === undefined ? h.a_getconfig(false, cb) : h.aw_getconfig(watcher, cb);
     });
   }
@@ -372,7 +424,11 @@ export class NativeZkClient implements ZkClient {
   }
 
   /** Always rejects: the binding has no addWatch. */
-  addWatch(path: string, _mode: PersistentWatchMode, _listener: WatchListener): Promise<Unsubscribe> {
+  addWatch(
+    path: string,
+    _mode: PersistentWatchMode,
+    _listener: WatchListener,
+  ): Promise<Unsubscribe> {
     return Promise.reject(new UnsupportedByTransportError('native', 'persistentWatches', { path }));
   }
 
@@ -386,16 +442,20 @@ export class NativeZkClient implements ZkClient {
    * `close()` fail with `ClientClosedError` at once.
    *
    * Like Java's `close()`, whose close-session request is ordered after the requests already sent, it first
-   * lets the requests in flight finish (while connected; each ends with its reply, or -4/-7 within 2/3 of
-   * the session timeout), then closes the handle from a fresh macrotask. Both matter with this C client:
-   * `zookeeper_close()` called from inside a completion (where every `await client.x()` continuation runs)
-   * only defers the close and the session is left to expire, and closing with replies still unread resets
-   * the connection so the server may never see the close-session request. In both cases the ephemerals
-   * would stay until the session timeout.
+   * lets the requests in flight finish (while connected; the wait ends once no reply has arrived for 1 s,
+   * so a hung server holds it about 1 s, not 2/3 of the session timeout), then
+   * closes the handle from a fresh macrotask. Both matter with this C client: `zookeeper_close()` called
+   * from inside a completion (where every `await client.x()` continuation runs) only defers the close and
+   * the session is left to expire, and closing with replies still unread resets the connection so the
+   * server may never see the close-session request. In both cases the ephemerals would stay until the
+   * session timeout.
    *
-   * `zookeeper_close()` is synchronous: it blocks the event loop a few ms, and up to 1.5 s if the server
-   * hung and the client has not noticed yet (it waits for the close reply). In-flight calls that are still
-   * pending at that point (only when disconnected) fail with `ClosingError` (outcome unknown).
+   * `zookeeper_close()` is synchronous: it blocks the event loop a few ms, and up to 1.5 s when the close
+   * reply cannot arrive: the server hung and the client has not noticed yet, or the reply has to pass
+   * through something that runs on this same event loop (an in-process TCP proxy such as the test
+   * harness's `FaultProxy` cannot forward the request or its reply while the loop is blocked, so every
+   * close through it costs the full 1.5 s; the request is forwarded, and the session closed, right after).
+   * In-flight calls still pending at that point fail with `ClosingError` (outcome unknown).
    */
   close(): Promise<void> {
     if (this.#isFinal()) return Promise.resolve();
@@ -406,14 +466,23 @@ export class NativeZkClient implements ZkClient {
   async #closeGracefully(): Promise<void> {
     if (this.#state === 'connected' && this.#inFlight > 0) {
       await new Promise<void>((resolve) => {
+        let idle: ReturnType<typeof setTimeout> | undefined;
+        const arm = (): void => {
+          clearTimeout(idle);
+          idle = setTimeout(finish, CLOSE_DRAIN_IDLE_MS);
+        };
         const finish = (): void => {
-          clearTimeout(cap);
+          clearTimeout(idle);
           this.#drainWaiter = undefined;
+          this.#drainProgress = undefined;
           resolve();
         };
-        // Bounded anyway: the C client fails every request within 2/3 of the session timeout.
-        const cap = setTimeout(finish, this.#negotiatedTimeoutMs ?? this.#options.sessionTimeoutMs);
+        // Bounded by silence, not by the session timeout: a healthy server answers within ms and every
+        // answer re-arms the wait, while a hung one would otherwise hold close() for 2/3 of the session
+        // timeout (40 s at 60 s) until the C client gives up on the requests.
+        arm();
         this.#drainWaiter = finish;
+        this.#drainProgress = arm;
       });
     }
     // Out of any C-client completion, so zookeeper_close() really sends the close-session request.
@@ -440,9 +509,18 @@ export class NativeZkClient implements ZkClient {
    * Sends one request. Checks the state first (a dead handle would fail with -9 and leak the callback), arms
    * the watch if any, and turns a negative synchronous result (the callback will never run) into a rejection.
    */
-  #request<T>(path: string | undefined, watch: WatchListener | undefined, send: Send<T>): Promise<T> {
+  #request<T>(
+    path: string | undefined,
+    watch: WatchListener | undefined,
+    send: Send<T>,
+  ): Promise<T> {
     const handle = this.#handle;
-    if (handle === undefined || this.#state === 'idle' || this.#isFinal() || this.#closing !== undefined) {
+    if (
+      handle === undefined ||
+      this.#state === 'idle' ||
+      this.#isFinal() ||
+      this.#closing !== undefined
+    ) {
       return Promise.reject(
         this.#state === 'idle'
           ? new InvalidStateError({ path, cause: new Error('call connect() first') })
@@ -456,6 +534,7 @@ export class NativeZkClient implements ZkClient {
       const armed = watch === undefined ? undefined : this.#watches.arm(watch);
       const done: Done<T> = (rc, value) => {
         if (--this.#inFlight === 0) this.#drainWaiter?.();
+        else this.#drainProgress?.();
         if (!CLIENT_SIDE_CODES.has(rc) && sentAt > this.#lastHeardAt) this.#lastHeardAt = sentAt;
         // The server sets a watch on success, and for exists also on a missing node (done(0, null) here).
         if (armed !== undefined && rc !== 0) this.#watches.disarm(armed.id);
