@@ -57,6 +57,8 @@ export interface ZkEnsembleOptions {
   readonly startTimeoutMs?: number;
   /** Docker image of the containers backend. Default `zookeeper:${ZK_VERSION ?? '3.8'}`. */
   readonly image?: string;
+  /** Extra `zoo.cfg` lines (`key=value`), appended after the harness's own so they override them. */
+  readonly extraConfig?: readonly string[];
 }
 
 /**
@@ -80,6 +82,7 @@ export interface ResolvedEnsembleOptions {
   readonly minSessionTimeoutMs: number;
   readonly startTimeoutMs: number;
   readonly image: string;
+  readonly extraConfig: readonly string[];
 }
 
 function positiveInt(field: string, value: number | undefined, fallback: number, min = 1): number {
@@ -137,6 +140,14 @@ export function resolveEnsembleOptions(options: ZkEnsembleOptions = {}): Resolve
         throw new InvalidArgumentError(`tls.${field}`, 'must be a string');
     }
   }
+  for (const line of options.extraConfig ?? []) {
+    // A newline would smuggle in further lines; a line without `=` is not a setting.
+    if (typeof line !== 'string' || !/^[^=\s][^=\n]*=[^\n]*$/.test(line))
+      throw new InvalidArgumentError(
+        'extraConfig',
+        `must be "key=value" lines, got ${JSON.stringify(line)}`,
+      );
+  }
   for (const arg of options.jvmArgs ?? []) {
     if (typeof arg !== 'string' || arg === '')
       throw new InvalidArgumentError('jvmArgs', 'must be non-empty strings');
@@ -158,6 +169,7 @@ export function resolveEnsembleOptions(options: ZkEnsembleOptions = {}): Resolve
     minSessionTimeoutMs,
     startTimeoutMs: positiveInt('startTimeoutMs', options.startTimeoutMs, 60_000),
     image: options.image ?? `zookeeper:${process.env['ZK_VERSION'] ?? '3.8'}`,
+    extraConfig: options.extraConfig ?? [],
   };
 }
 
@@ -181,6 +193,7 @@ export function commonConfigLines(options: ResolvedEnsembleOptions): string[] {
     '4lw.commands.whitelist=*',
     'admin.enableServer=false',
     'autopurge.purgeInterval=0',
+    ...options.extraConfig,
   ];
 }
 

@@ -1,4 +1,5 @@
 export { dockerAnswers, dockerEndpoints, selectBackend } from './backend-selection.js';
+export { ChaosSetup, startConnected, uniqueNamespace } from './chaos-setup.js';
 export { commonConfigLines, resolveEnsembleOptions, systemProperties } from './ensemble-options.js';
 export { CuratorProcess } from './curator-process.js';
 export { expireSession } from './expire-session.js';
@@ -10,6 +11,7 @@ export { JuteWriter } from './jute-writer.js';
 export { MiniZkClient } from './mini-zk-client.js';
 export { allocatePorts, isPortFree, releasePorts } from './ports.js';
 export { scaledMs, timeMultiplier, timing, waitFor } from './timing.js';
+export { createTestPki } from './test-pki.js';
 export {
   decodeConnectResponse,
   decodeReply,
@@ -22,6 +24,7 @@ export {
 export { ZkEnsemble } from './zk-ensemble.js';
 export { assertZooKeeperInstalled, ZOOKEEPER_JAR } from './zk-server-process.js';
 
+export type { ChaosHooks, ChaosSetupOptions, Closable, Connectable } from './chaos-setup.js';
 export type { BackendKind, DockerEndpoint } from './backend-selection.js';
 export type {
   ResolvedEnsembleOptions,
@@ -33,6 +36,7 @@ export type { ExpireSessionOptions, ExpireSessionResult } from './expire-session
 export type { DroppedReply, FaultProxyOptions } from './fault-proxy.js';
 export type { ServerMode } from './four-letter-word.js';
 export type { MiniCreateMode, MiniWatchEvent, MiniZkClientOptions } from './mini-zk-client.js';
+export type { TestPki } from './test-pki.js';
 export type { WaitForOptions } from './timing.js';
 export type {
   ConnectRequestFields,

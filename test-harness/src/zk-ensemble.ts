@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { InvalidArgumentError } from '@zookit/client';
 import { selectBackend, type BackendKind } from './backend-selection.js';
 import type { EnsembleBackend } from './ensemble-backend.js';
@@ -199,6 +201,33 @@ export class ZkEnsemble implements AsyncDisposable {
   /** Server `i`'s log file (process backend; `undefined` for containers). Removed by `close()`. */
   logPath(i: number): string | undefined {
     return this.#backend.logPath(this.#index(i));
+  }
+
+  /**
+   * Server `i`'s JVM pid while it runs (process backend on Linux), else `undefined`. Found through `/proc`
+   * by the server's own `zoo.cfg` path, so the pid is that JVM's and no other process's, e.g. for a test
+   * in another worker process that kills it with `process.kill(pid, 'SIGKILL')`.
+   */
+  pid(i: number): number | undefined {
+    const logPath = this.logPath(i);
+    if (logPath === undefined || !this.isRunning(i)) return undefined;
+    const config = join(dirname(logPath), 'zoo.cfg');
+    let entries: string[];
+    try {
+      entries = readdirSync('/proc');
+    } catch {
+      return undefined;
+    }
+    for (const entry of entries) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+        if (args.includes(config) && args.some((a) => a.endsWith('java'))) return Number(entry);
+      } catch {
+        // The process ended while we looked.
+      }
+    }
+    return undefined;
   }
 
   /** Stops every server and removes its files. Idempotent. */

@@ -17,7 +17,13 @@ describe('errorFromCode', () => {
     const err = errorFromCode(-101, { path: '/a' });
     expect(err).toBeInstanceOf(NoNodeError);
     expect(err).toBeInstanceOf(ZkError);
-    expect(err).toMatchObject({ code: 'NO_NODE', zkCode: -101, path: '/a', retryable: false, name: 'NoNodeError' });
+    expect(err).toMatchObject({
+      code: 'NO_NODE',
+      zkCode: -101,
+      path: '/a',
+      retryable: false,
+      name: 'NoNodeError',
+    });
     expect(err.message).toContain('/a');
     for (const code of Object.values(ZkResultCode)) {
       const e = errorFromCode(code);
@@ -45,7 +51,11 @@ describe('errorFromCode', () => {
 describe('client-side errors', () => {
   it('carry their details', () => {
     const u = new UnsupportedByTransportError('native', 'multi');
-    expect(u).toMatchObject({ code: 'UNSUPPORTED_BY_TRANSPORT', transport: 'native', capability: 'multi' });
+    expect(u).toMatchObject({
+      code: 'UNSUPPORTED_BY_TRANSPORT',
+      transport: 'native',
+      capability: 'multi',
+    });
     const t = new ConnectTimeoutError(1500, '127.0.0.1:1');
     expect(t).toMatchObject({ code: 'CONNECT_TIMEOUT', timeoutMs: 1500, retryable: true });
     expect(t.message).toContain('127.0.0.1:1');

@@ -54,20 +54,32 @@ describe('toVersion', () => {
     expect(toVersion('/a', 0x7fffffff)).toBe(0x7fffffff);
   });
   it('rejects the rest', () => {
-    for (const v of [-2, 0.5, Number.NaN, 2 ** 31]) expect(fieldOf(() => toVersion('/a', v))).toBe('version');
+    for (const v of [-2, 0.5, Number.NaN, 2 ** 31])
+      expect(fieldOf(() => toVersion('/a', v))).toBe('version');
     expect(fieldOf(() => toVersion('/a', -3, 'aclVersion'))).toBe('aclVersion');
   });
 });
 
 describe('checkCreate', () => {
   it('validates mode, TTL, path and data together', () => {
-    const ok = checkCreate('/jobs/', 'x', { mode: CreateMode.PersistentSequentialWithTtl, ttlMs: MAX_TTL_MS });
-    expect(ok).toMatchObject({ path: '/jobs/', mode: 'persistentSequentialWithTtl', ttlMs: MAX_TTL_MS });
+    const ok = checkCreate('/jobs/', 'x', {
+      mode: CreateMode.PersistentSequentialWithTtl,
+      ttlMs: MAX_TTL_MS,
+    });
+    expect(ok).toMatchObject({
+      path: '/jobs/',
+      mode: 'persistentSequentialWithTtl',
+      ttlMs: MAX_TTL_MS,
+    });
     expect(fieldOf(() => checkCreate('/a', 'x', { ttlMs: 5 }))).toBe('ttlMs');
-    expect(fieldOf(() => checkCreate('/a', 'x', { mode: CreateMode.PersistentWithTtl }))).toBe('ttlMs');
-    expect(fieldOf(() => checkCreate('/a', 'x', { mode: CreateMode.PersistentWithTtl, ttlMs: MAX_TTL_MS + 1 }))).toBe(
+    expect(fieldOf(() => checkCreate('/a', 'x', { mode: CreateMode.PersistentWithTtl }))).toBe(
       'ttlMs',
     );
+    expect(
+      fieldOf(() =>
+        checkCreate('/a', 'x', { mode: CreateMode.PersistentWithTtl, ttlMs: MAX_TTL_MS + 1 }),
+      ),
+    ).toBe('ttlMs');
     expect(fieldOf(() => checkCreate('/a', 'x', { mode: 'x' as CreateMode }))).toBe('mode');
     expect(fieldOf(() => checkCreate('/a', 'x', { acl: [] }))).toBe('acl');
   });
@@ -76,7 +88,9 @@ describe('checkCreate', () => {
 describe('ACL checks', () => {
   it('checks every entry and recognises the open ACL', () => {
     expect(() => checkAcl('/a', Acls.CreatorAllAcl)).not.toThrow();
-    expect(fieldOf(() => checkAcl('/a', [{ perms: -1, id: { scheme: 'world', id: 'anyone' } }]))).toBe('acl[0].perms');
+    expect(
+      fieldOf(() => checkAcl('/a', [{ perms: -1, id: { scheme: 'world', id: 'anyone' } }])),
+    ).toBe('acl[0].perms');
     expect(isOpenAcl(Acls.OpenAclUnsafe)).toBe(true);
     expect(isOpenAcl(Acls.ReadAclUnsafe)).toBe(false);
     expect(isOpenAcl([...Acls.OpenAclUnsafe, ...Acls.ReadAclUnsafe])).toBe(false);

@@ -34,7 +34,13 @@ async function snapshot(env: ContractEnv): Promise<unknown> {
   const { children, stat } = await admin.getChildren(root);
   const a = await admin.getData(`${root}/a`);
   const acl = await admin.getACL(`${root}/a`);
-  return { children: [...children].sort(), cversion: stat.cversion, a: a.data.toString(), aStat: a.stat, acl };
+  return {
+    children: [...children].sort(),
+    cversion: stat.cversion,
+    a: a.data.toString(),
+    aStat: a.stat,
+    acl,
+  };
 }
 
 /** Opens a client with an existing node `/a` = "orig" (the target a truncated path would hit). */
@@ -99,11 +105,18 @@ describeContract('contract: bad input never reaches the server', (env) => {
     for (const call of [() => client.create('/big', tooBig), () => client.setData('/a', tooBig)]) {
       const err = await rejection(call());
       expect(err).toBeInstanceOf(DataTooLargeError);
-      expect(err).toMatchObject({ code: 'DATA_TOO_LARGE', size: MAX_DATA_BYTES + 1, limit: MAX_DATA_BYTES });
+      expect(err).toMatchObject({
+        code: 'DATA_TOO_LARGE',
+        size: MAX_DATA_BYTES + 1,
+        limit: MAX_DATA_BYTES,
+      });
       expect(['/big', '/a']).toContain(err.path);
     }
     const bigText = 'é'.repeat(MAX_DATA_BYTES / 2 + 1);
-    await expect(client.create('/big', bigText)).rejects.toMatchObject({ code: 'DATA_TOO_LARGE', path: '/big' });
+    await expect(client.create('/big', bigText)).rejects.toMatchObject({
+      code: 'DATA_TOO_LARGE',
+      path: '/big',
+    });
     expect(await snapshot(env())).toEqual(before);
     // The limit itself goes through and reads back whole (this needs the raised response_counter_limit).
     const atLimit = Buffer.alloc(MAX_DATA_BYTES, 9);
@@ -136,9 +149,15 @@ describeContract('contract: bad input never reaches the server', (env) => {
       [() => client.create('/t', 'x', { mode: CreateMode.Ephemeral, ttlMs: 1000 }), 'ttlMs'],
       [() => client.create('/t', 'x', { mode: CreateMode.PersistentWithTtl }), 'ttlMs'],
       [() => client.create('/t', 'x', { mode: CreateMode.PersistentWithTtl, ttlMs: 0 }), 'ttlMs'],
-      [() => client.create('/t', 'x', { mode: CreateMode.PersistentSequentialWithTtl, ttlMs: -5 }), 'ttlMs'],
+      [
+        () => client.create('/t', 'x', { mode: CreateMode.PersistentSequentialWithTtl, ttlMs: -5 }),
+        'ttlMs',
+      ],
       [() => client.create('/t', 'x', { mode: CreateMode.PersistentWithTtl, ttlMs: 1.5 }), 'ttlMs'],
-      [() => client.create('/t', 'x', { mode: CreateMode.PersistentWithTtl, ttlMs: 2 ** 41 }), 'ttlMs'],
+      [
+        () => client.create('/t', 'x', { mode: CreateMode.PersistentWithTtl, ttlMs: 2 ** 41 }),
+        'ttlMs',
+      ],
       [() => client.create('/t', 'x', { mode: 'bogus' as CreateMode }), 'mode'],
       [() => client.create('/t', 42 as unknown as string), 'data'],
       [() => client.setData('/a', { x: 1 } as unknown as string), 'data'],
@@ -157,8 +176,14 @@ describeContract('contract: bad input never reaches the server', (env) => {
     const cases: readonly (readonly [() => Promise<unknown>, string])[] = [
       [() => client.setACL('/a', []), 'acl'],
       [() => client.create('/t', 'x', { acl: [] }), 'acl'],
-      [() => client.setACL('/a', [{ perms: 32, id: { scheme: 'world', id: 'anyone' } }]), 'acl[0].perms'],
-      [() => client.setACL('/a', [{ perms: 1, id: { scheme: '', id: 'anyone' } }]), 'acl[0].id.scheme'],
+      [
+        () => client.setACL('/a', [{ perms: 32, id: { scheme: 'world', id: 'anyone' } }]),
+        'acl[0].perms',
+      ],
+      [
+        () => client.setACL('/a', [{ perms: 1, id: { scheme: '', id: 'anyone' } }]),
+        'acl[0].id.scheme',
+      ],
       [
         () =>
           client.setACL('/a', [

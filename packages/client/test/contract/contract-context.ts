@@ -4,9 +4,22 @@
  * observes the server independently. Everything is closed and removed after the test.
  */
 import { randomUUID } from 'node:crypto';
-import { NoAuthError, NoNodeError, type SessionEvent, type ZkClient, type ZkClientOptions } from '@zookit/client';
-import { afterEach, beforeEach, describe, expect, vi } from 'vitest';
-import { connectStringOf, zkTargets, type ZkTarget } from '../support/zk-targets.js';
+import {
+  NoAuthError,
+  NoNodeError,
+  type SessionEvent,
+  type TransportCapabilities,
+  type ZkClient,
+  type ZkClientOptions,
+} from '@zookit/client';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  connectStringOf,
+  degradeOnce,
+  tlsOptionsOf,
+  zkTargets,
+  type ZkTarget,
+} from '../support/zk-targets.js';
 import { diverges, transports, type ContractTransport } from './transports.js';
 
 /** What a contract test works with. */
@@ -56,7 +69,11 @@ export async function deleteTree(client: ZkClient, path: string): Promise<void> 
  * Asserts that `path` is gone for `observer` right after `closed` was closed: at once, or eventually where the
  * transport declares `closeResolvesBeforeServerClose`.
  */
-export async function expectGoneAfterClose(env: ContractEnv, observer: ZkClient, path: string): Promise<void> {
+export async function expectGoneAfterClose(
+  env: ContractEnv,
+  observer: ZkClient,
+  path: string,
+): Promise<void> {
   if (diverges(env.transport, 'closeResolvesBeforeServerClose')) {
     await vi.waitFor(async () => expect(await freshExists(observer, path)).toBeNull());
   } else {
@@ -70,18 +87,81 @@ export async function freshExists(client: ZkClient, path: string): ReturnType<Zk
   return client.exists(path);
 }
 
+/** Tests of the degraded target a test file runs before it kills the victim server. */
+const TESTS_BEFORE_KILL = 2;
+// Module state, so per test file (vitest isolates modules per file); the kill itself happens once per run.
+let degradedTests = 0;
+let degradedServing = false;
+
 /**
- * Declares `body` once per server target and transport, with a fresh {@link ContractEnv} per test.
+ * Kills the degraded target's victim between two tests (once this file has run
+ * {@link TESTS_BEFORE_KILL} tests there, unless another file already did), then waits until a fresh client
+ * of `transport` can write and sync through the 2 survivors, so every later test of the target runs on the
+ * degraded ensemble.
+ */
+async function degradeBetweenTests(target: ZkTarget, transport: ContractTransport): Promise<void> {
+  if (++degradedTests <= TESTS_BEFORE_KILL || degradedServing) return;
+  await degradeOnce((check) => vi.waitFor(check, { timeout: 10_000, interval: 50 }));
+  await vi.waitFor(
+    async () => {
+      const probe = transport.create({
+        connectString: connectStringOf(target),
+        connectTimeoutMs: 5_000,
+      });
+      try {
+        await probe.connect();
+        const path = await probe.create(`/degraded-probe-${randomUUID()}`, 'x', {
+          mode: 'ephemeral',
+        });
+        await probe.sync(path);
+        await probe.delete(path);
+      } finally {
+        await probe.close();
+      }
+    },
+    { timeout: 30_000, interval: 200 },
+  );
+  degradedServing = true;
+}
+
+/** A transport's capabilities, read from a client that is built (no I/O, nothing to release) and dropped. */
+function capabilitiesOf(transport: ContractTransport): TransportCapabilities {
+  return transport.create({ connectString: '127.0.0.1:1' }).capabilities;
+}
+
+/** One test per transport that cannot take part, asserting the missing capability (never a silent skip). */
+function describeExcluded(target: ZkTarget, transport: ContractTransport): void {
+  it(`cannot run on the ${target.name} target: capabilities.tls is false`, async () => {
+    const client = transport.create({ connectString: connectStringOf(target) });
+    try {
+      expect(client.capabilities.tls).toBe(false);
+    } finally {
+      await client.close();
+    }
+    expect(client.state).toBe('closed');
+  });
+}
+
+/**
+ * Declares `body` once per server target and transport, with a fresh {@link ContractEnv} per test. On the
+ * TLS target every client gets the CA and server name; a transport without the `tls` capability gets one
+ * test asserting that instead of the body.
  */
 export function describeContract(title: string, body: (env: () => ContractEnv) => void): void {
   describe.each(zkTargets)(`${title} [$name]`, (target) => {
     describe.each(transports)('transport $name', (transport) => {
+      if (target.tls && !capabilitiesOf(transport).tls) {
+        describeExcluded(target, transport);
+        return;
+      }
       let env: ContractEnv | undefined;
       let owned: ZkClient[] = [];
       beforeEach(async () => {
+        if (target.degrades) await degradeBetweenTests(target, transport);
         const connectString = connectStringOf(target);
+        const tls = target.tls ? { tls: tlsOptionsOf(target) } : {};
         const build = (options: ZkClientOptions): ZkClient => {
-          const client = transport.create(options);
+          const client = transport.create({ ...options, ...tls });
           owned.push(client);
           return client;
         };
@@ -97,7 +177,11 @@ export function describeContract(title: string, body: (env: () => ContractEnv) =
           admin,
           build,
           open: async (options = {}) => {
-            const client = build({ connectString: connectString + root, sessionTimeoutMs: 10_000, ...options });
+            const client = build({
+              connectString: connectString + root,
+              sessionTimeoutMs: 10_000,
+              ...options,
+            });
             await client.connect();
             return client;
           },

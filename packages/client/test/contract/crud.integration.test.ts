@@ -35,7 +35,9 @@ describeContract('contract: nodes', (env) => {
     expect(b).toMatch(/^\/q\/job-\d{10}$/);
     expect(Number(b.slice(-10))).toBe(Number(a.slice(-10)) + 1);
     await client.create('/r');
-    expect(await client.create('/r/', null, { mode: CreateMode.PersistentSequential })).toBe('/r/0000000000');
+    expect(await client.create('/r/', null, { mode: CreateMode.PersistentSequential })).toBe(
+      '/r/0000000000',
+    );
   });
 
   it('creates a container that the server removes after its last child goes', async () => {
@@ -44,13 +46,21 @@ describeContract('contract: nodes', (env) => {
     await client.create('/c/child');
     expect((await client.exists('/c'))?.ephemeralOwner).toBe(0n);
     await client.delete('/c/child');
-    await vi.waitFor(async () => expect(await client.exists('/c')).toBeNull(), { timeout: 20_000, interval: 200 });
+    await vi.waitFor(async () => expect(await client.exists('/c')).toBeNull(), {
+      timeout: 20_000,
+      interval: 200,
+    });
   });
 
   it('creates TTL nodes that the server removes after the TTL', async () => {
     const client = await env().open();
-    expect(await client.create('/t', 'x', { mode: CreateMode.PersistentWithTtl, ttlMs: 500 })).toBe('/t');
-    const seq = await client.create('/ts-', 'x', { mode: CreateMode.PersistentSequentialWithTtl, ttlMs: 500 });
+    expect(await client.create('/t', 'x', { mode: CreateMode.PersistentWithTtl, ttlMs: 500 })).toBe(
+      '/t',
+    );
+    const seq = await client.create('/ts-', 'x', {
+      mode: CreateMode.PersistentSequentialWithTtl,
+      ttlMs: 500,
+    });
     expect(seq).toMatch(/^\/ts-\d{10}$/);
     await vi.waitFor(
       async () => {
@@ -68,7 +78,11 @@ describeContract('contract: nodes', (env) => {
     expect([...(await client.getData('/bin')).data]).toEqual([0, 1, 2, 255]);
     await client.create('/txt', 'héllo→✓');
     expect((await client.getData('/txt')).data.toString('utf8')).toBe('héllo→✓');
-    for (const [name, value] of [['n', null], ['u', undefined], ['s', '']] as const) {
+    for (const [name, value] of [
+      ['n', null],
+      ['u', undefined],
+      ['s', ''],
+    ] as const) {
       await client.create(`/${name}`, value);
       const { data, stat } = await client.getData(`/${name}`);
       expect(data.length).toBe(0);
@@ -108,7 +122,13 @@ describeContract('contract: nodes', (env) => {
     expect(typeof stat.czxid).toBe('bigint');
     expect(stat.pzxid > stat.czxid).toBe(true);
     expect(stat.mzxid).toBe(stat.czxid);
-    expect(stat).toMatchObject({ version: 0, cversion: 1, aversion: 0, dataLength: 3, numChildren: 1 });
+    expect(stat).toMatchObject({
+      version: 0,
+      cversion: 1,
+      aversion: 0,
+      dataLength: 3,
+      numChildren: 1,
+    });
     expect(stat.ctime).toBeGreaterThanOrEqual(before - 60_000);
     expect(stat.mtime).toBe(stat.ctime);
     expect(typeof client.sessionId).toBe('bigint');
@@ -132,7 +152,10 @@ describeContract('contract: nodes', (env) => {
     await expect(client.create('/x')).rejects.toMatchObject({ code: 'NODE_EXISTS', path: '/x' });
     await expect(client.create('/x')).rejects.toBeInstanceOf(NodeExistsError);
     await expect(client.getData('/missing')).rejects.toBeInstanceOf(NoNodeError);
-    await expect(client.setData('/missing', 'x')).rejects.toMatchObject({ code: 'NO_NODE', path: '/missing' });
+    await expect(client.setData('/missing', 'x')).rejects.toMatchObject({
+      code: 'NO_NODE',
+      path: '/missing',
+    });
     await expect(client.delete('/missing')).rejects.toBeInstanceOf(NoNodeError);
     await expect(client.getChildren('/missing')).rejects.toBeInstanceOf(NoNodeError);
     await expect(client.create('/missing/child')).rejects.toBeInstanceOf(NoNodeError);
@@ -154,14 +177,23 @@ describeContract('contract: nodes', (env) => {
   it('create with a non-open ACL is applied, or refused without touching the server', async () => {
     const { transport, admin, root, open } = env();
     const client = await open();
-    const acl: Acl[] = [{ perms: 31, id: { scheme: 'world', id: 'anyone' } }, { perms: 1, id: { scheme: 'ip', id: '10.0.0.1' } }];
+    const acl: Acl[] = [
+      { perms: 31, id: { scheme: 'world', id: 'anyone' } },
+      { perms: 1, id: { scheme: 'ip', id: '10.0.0.1' } },
+    ];
     expect(client.capabilities.aclOnCreate).toBe(!diverges(transport, 'noAclOnCreate'));
     if (diverges(transport, 'noAclOnCreate')) {
-      await expect(client.create('/acl', 'x', { acl })).rejects.toBeInstanceOf(UnsupportedByTransportError);
+      await expect(client.create('/acl', 'x', { acl })).rejects.toBeInstanceOf(
+        UnsupportedByTransportError,
+      );
       expect(await freshExists(admin, `${root}/acl`)).toBeNull();
       // world:anyone:ALL is what every transport can do.
-      await client.create('/open', 'x', { acl: [{ perms: 31, id: { scheme: 'world', id: 'anyone' } }] });
-      expect((await client.getACL('/open')).acl).toEqual([{ perms: 31, id: { scheme: 'world', id: 'anyone' } }]);
+      await client.create('/open', 'x', {
+        acl: [{ perms: 31, id: { scheme: 'world', id: 'anyone' } }],
+      });
+      expect((await client.getACL('/open')).acl).toEqual([
+        { perms: 31, id: { scheme: 'world', id: 'anyone' } },
+      ]);
     } else {
       await client.create('/acl', 'x', { acl });
       expect((await client.getACL('/acl')).acl).toHaveLength(2);
@@ -175,10 +207,15 @@ describeContract('contract: nodes', (env) => {
     expect(client.capabilities.persistentWatches).toBe(!diverges(transport, 'noPersistentWatches'));
     expect(client.capabilities.removeWatches).toBe(!diverges(transport, 'noRemoveWatches'));
     if (diverges(transport, 'noMulti')) {
-      await expect(client.multi([{ type: 'create', path: '/m' }])).rejects.toBeInstanceOf(UnsupportedByTransportError);
+      await expect(client.multi([{ type: 'create', path: '/m' }])).rejects.toBeInstanceOf(
+        UnsupportedByTransportError,
+      );
       expect(await freshExists(admin, `${root}/m`)).toBeNull();
     } else {
-      const results = await client.multi([{ type: 'create', path: '/m' }, { type: 'setData', path: '/m', data: 'x' }]);
+      const results = await client.multi([
+        { type: 'create', path: '/m' },
+        { type: 'setData', path: '/m', data: 'x' },
+      ]);
       expect(results.map((r) => r.type)).toEqual(['create', 'setData']);
     }
     if (diverges(transport, 'noPersistentWatches')) {
@@ -187,7 +224,9 @@ describeContract('contract: nodes', (env) => {
       );
     }
     if (diverges(transport, 'noRemoveWatches')) {
-      await expect(client.removeWatches('/', 'any')).rejects.toBeInstanceOf(UnsupportedByTransportError);
+      await expect(client.removeWatches('/', 'any')).rejects.toBeInstanceOf(
+        UnsupportedByTransportError,
+      );
     }
   });
 });

@@ -9,7 +9,12 @@ import {
   type ZkError,
 } from '@zookit/client';
 import { expect, it } from 'vitest';
-import { describeContract, expectGoneAfterClose, freshExists, recordEvents } from './contract-context.js';
+import {
+  describeContract,
+  expectGoneAfterClose,
+  freshExists,
+  recordEvents,
+} from './contract-context.js';
 
 /** A loopback TCP port with nothing listening (connections are refused). */
 async function deadPort(): Promise<number> {
@@ -34,7 +39,13 @@ describeContract('contract: session lifecycle', (env) => {
     expect(client.sessionPassword?.length).toBe(16);
     expect(client.negotiatedTimeoutMs).toBe(4_000);
     expect(events).toEqual([
-      { type: 'connected', sessionId: client.sessionId, negotiatedTimeoutMs: 4_000, readOnly: false, initial: true },
+      {
+        type: 'connected',
+        sessionId: client.sessionId,
+        negotiatedTimeoutMs: 4_000,
+        readOnly: false,
+        initial: true,
+      },
     ]);
     const id = client.sessionId;
     await client.close();
@@ -86,9 +97,9 @@ describeContract('contract: session lifecycle', (env) => {
   it('works inside a chroot: paths in and out are relative to it', async () => {
     const { admin, root, open } = env();
     const client = await open();
-    expect(await client.create('/in-chroot', 'x', { mode: CreateMode.PersistentSequential })).toMatch(
-      /^\/in-chroot\d{10}$/,
-    );
+    expect(
+      await client.create('/in-chroot', 'x', { mode: CreateMode.PersistentSequential }),
+    ).toMatch(/^\/in-chroot\d{10}$/);
     await admin.sync(root);
     const { children } = await admin.getChildren(root);
     expect(children.some((c) => c.startsWith('in-chroot'))).toBe(true);
@@ -97,7 +108,10 @@ describeContract('contract: session lifecycle', (env) => {
 
   it('times out the first connection with ConnectTimeoutError and closes the handle', async () => {
     const { build } = env();
-    const client = build({ connectString: `127.0.0.1:${await deadPort()}`, connectTimeoutMs: 1_000 });
+    const client = build({
+      connectString: `127.0.0.1:${await deadPort()}`,
+      connectTimeoutMs: 1_000,
+    });
     const events = recordEvents(client);
     const err = await client.connect().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConnectTimeoutError);
@@ -109,7 +123,10 @@ describeContract('contract: session lifecycle', (env) => {
 
   it('aborting connect closes the handle with ClientClosedError', async () => {
     const { build } = env();
-    const client = build({ connectString: `127.0.0.1:${await deadPort()}`, connectTimeoutMs: 60_000 });
+    const client = build({
+      connectString: `127.0.0.1:${await deadPort()}`,
+      connectTimeoutMs: 60_000,
+    });
     const controller = new AbortController();
     const pending = client.connect({ signal: controller.signal });
     controller.abort(new Error('stop'));
@@ -119,7 +136,15 @@ describeContract('contract: session lifecycle', (env) => {
 
   it('rejects malformed connect strings when built, unusable ones on connect', () => {
     const { build } = env();
-    for (const bad of ['', 'garbage', '127.0.0.1', '127.0.0.1:0', '127.0.0.1:70000', 'h:1/bad/', 'h:1//x']) {
+    for (const bad of [
+      '',
+      'garbage',
+      '127.0.0.1',
+      '127.0.0.1:0',
+      '127.0.0.1:70000',
+      'h:1/bad/',
+      'h:1//x',
+    ]) {
       expect(() => build({ connectString: bad }), bad).toThrow(InvalidArgumentError);
       try {
         build({ connectString: bad });
@@ -127,14 +152,19 @@ describeContract('contract: session lifecycle', (env) => {
         expect((err as InvalidArgumentError).field).toBe('connectString');
       }
     }
-    expect(() => build({ connectString: '127.0.0.1:1', sessionTimeoutMs: -1 })).toThrow(/sessionTimeoutMs/);
+    expect(() => build({ connectString: '127.0.0.1:1', sessionTimeoutMs: -1 })).toThrow(
+      /sessionTimeoutMs/,
+    );
     expect(() => build({ connectString: '127.0.0.1:1', sessionId: 1n })).toThrow(/sessionPassword/);
   });
 
   it('an unresolvable host fails connect with a typed error', async () => {
     const { build } = env();
     const client = build({ connectString: 'nohost.invalid:2181' });
-    await expect(client.connect()).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', field: 'connectString' });
+    await expect(client.connect()).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      field: 'connectString',
+    });
     expect(client.state).toBe('closed');
   });
 

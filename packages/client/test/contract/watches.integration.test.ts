@@ -61,7 +61,9 @@ describeContract('contract: one-shot watches', (env) => {
     await admin.setData(`${root}/parent/kid`, 'y');
     await admin.setData(`${root}/parent`, 'y');
     await admin.create(`${root}/parent/kid2`);
-    await vi.waitFor(() => expect(w.events).toEqual([{ type: 'childrenChanged', path: '/parent' }]));
+    await vi.waitFor(() =>
+      expect(w.events).toEqual([{ type: 'childrenChanged', path: '/parent' }]),
+    );
   });
 
   it('a child watch fires deleted when the parent itself is deleted', async () => {
@@ -78,7 +80,9 @@ describeContract('contract: one-shot watches', (env) => {
     const { admin, root, open } = env();
     const client = await open();
     const w = recorder();
-    await expect(client.getData('/none', { watch: w.listener })).rejects.toBeInstanceOf(NoNodeError);
+    await expect(client.getData('/none', { watch: w.listener })).rejects.toBeInstanceOf(
+      NoNodeError,
+    );
     await admin.create(`${root}/none`);
     // Proof that the create has been seen by the client before asserting the absence of an event.
     const seen = recorder();

@@ -1,32 +1,11 @@
-import { ZkEnsemble } from '@zookit/test-harness';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { ConnectTimeoutError } from '../../src/index.js';
 import type { WireZkClientOptions } from '../../src/wire/wire-options.js';
 import { WireZkClient } from '../../src/wire/wire-zk-client.js';
-import { createTestPki, type TestPki } from './tls-fixtures.js';
 
-let pki: TestPki;
-let ensemble: ZkEnsemble;
-let secure: string;
-
-beforeAll(async () => {
-  pki = createTestPki();
-  ensemble = await ZkEnsemble.start({
-    tls: {
-      keyStorePath: pki.keyStorePath,
-      keyStorePassword: pki.password,
-      trustStorePath: pki.trustStorePath,
-      trustStorePassword: pki.password,
-      clientAuth: 'none',
-    },
-  });
-  secure = ensemble.secureConnectString ?? '';
-});
-
-afterAll(async () => {
-  await ensemble?.close();
-  pki?.remove();
-});
+// The run's shared TLS server (harness global setup; PKI from the harness's createTestPki).
+const secure = inject('zkTls');
+const pki = { caPem: inject('zkTlsCaPem'), serverName: inject('zkTlsServerName') };
 
 async function attempt(
   options: Partial<WireZkClientOptions>,
