@@ -4,7 +4,10 @@ import { defineConfig } from 'vitest/config';
 // need no build step.
 const conditions = ['source', 'node', 'import', 'default'];
 
-const integration = ['packages/*/test/**/*.integration.test.ts', 'test-harness/test/**/*.integration.test.ts'];
+const integration = [
+  'packages/*/test/**/*.integration.test.ts',
+  'test-harness/test/**/*.integration.test.ts',
+];
 const chaos = ['packages/*/test/**/*.chaos.test.ts', 'test-harness/test/**/*.chaos.test.ts'];
 
 // One standalone server and one 3-server ensemble per run, shared by both projects; tests get their

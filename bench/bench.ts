@@ -43,7 +43,8 @@ export function latencyStats(samplesMs: readonly number[]): {
   maxUs: number;
 } {
   const sorted = [...samplesMs].sort((a, b) => a - b);
-  const at = (q: number): number => (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0) * 1000;
+  const at = (q: number): number =>
+    (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0) * 1000;
   return {
     samples: sorted.length,
     medianUs: Math.round(at(0.5)),
@@ -61,7 +62,9 @@ export function latencyStats(samplesMs: readonly number[]): {
  * const { wallMs, cpuUs } = await measure(() => work());
  * ```
  */
-export async function measure<T>(fn: () => Promise<T>): Promise<{ value: T; wallMs: number; cpuUs: number }> {
+export async function measure<T>(
+  fn: () => Promise<T>,
+): Promise<{ value: T; wallMs: number; cpuUs: number }> {
   const cpu = process.cpuUsage();
   const start = performance.now();
   const value = await fn();

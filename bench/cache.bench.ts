@@ -22,14 +22,21 @@ const TREE_DATA = Buffer.alloc(64, 0x61);
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-async function framework(connectString: string, transport: 'native' | 'wire', namespace: string): Promise<ZkFramework> {
+async function framework(
+  connectString: string,
+  transport: 'native' | 'wire',
+  namespace: string,
+): Promise<ZkFramework> {
   const zk = createFramework({ connectString, transport, namespace, sessionTimeoutMs: 30_000 });
   await zk.start();
   await zk.waitForConnection({ timeoutMs: 20_000 });
   return zk;
 }
 
-async function propagation(connectString: string, transport: 'native' | 'wire'): Promise<Record<string, unknown>> {
+async function propagation(
+  connectString: string,
+  transport: 'native' | 'wire',
+): Promise<Record<string, unknown>> {
   const namespace = `bench-cache-${randomUUID()}`;
   const reader = await framework(connectString, transport, namespace);
   const writer = await framework(connectString, 'native', namespace);
@@ -66,7 +73,11 @@ async function propagation(connectString: string, transport: 'native' | 'wire'):
   }
 }
 
-async function treeLoad(connectString: string, transport: 'native' | 'wire', root: string): Promise<Record<string, unknown>> {
+async function treeLoad(
+  connectString: string,
+  transport: 'native' | 'wire',
+  root: string,
+): Promise<Record<string, unknown>> {
   const zk = await framework(connectString, transport, root.slice(1));
   try {
     gc();
@@ -96,10 +107,14 @@ async function populateTree(connectString: string, root: string): Promise<number
   await client.connect();
   try {
     await client.create(root, TREE_DATA);
-    await Promise.all(Array.from({ length: TREE_PARENTS }, (_, p) => client.create(`${root}/p${p}`, TREE_DATA)));
+    await Promise.all(
+      Array.from({ length: TREE_PARENTS }, (_, p) => client.create(`${root}/p${p}`, TREE_DATA)),
+    );
     for (let p = 0; p < TREE_PARENTS; p++) {
       await Promise.all(
-        Array.from({ length: TREE_CHILDREN }, (_, c) => client.create(`${root}/p${p}/c${c}`, TREE_DATA)),
+        Array.from({ length: TREE_CHILDREN }, (_, c) =>
+          client.create(`${root}/p${p}/c${c}`, TREE_DATA),
+        ),
       );
     }
   } finally {
@@ -120,7 +135,10 @@ async function removeTree(connectString: string, root: string): Promise<void> {
 const bench: Bench = {
   name: 'cache',
   async run({ connectString }) {
-    const nodeCacheLatency = [await propagation(connectString, 'native'), await propagation(connectString, 'wire')];
+    const nodeCacheLatency = [
+      await propagation(connectString, 'native'),
+      await propagation(connectString, 'wire'),
+    ];
     const root = `/bench-tree-${randomUUID()}`;
     const nodes = await populateTree(connectString, root);
     try {
@@ -130,7 +148,11 @@ const bench: Bench = {
       ];
       return {
         nodeCacheLatency,
-        treeCacheLoad: { nodesOnServer: nodes, dataBytesPerNode: TREE_DATA.length, runs: treeCacheLoad },
+        treeCacheLoad: {
+          nodesOnServer: nodes,
+          dataBytesPerNode: TREE_DATA.length,
+          runs: treeCacheLoad,
+        },
         curatorNodeCacheMedianUsForComparison: 1100,
       };
     } finally {

@@ -30,8 +30,19 @@ interface Participant {
 
 type Transport = 'native' | 'wire';
 
-async function join(connectString: string, transport: Transport, namespace: string, id: string): Promise<Participant> {
-  const zk = createFramework({ connectString, transport, namespace, sessionTimeoutMs: 10_000, connectionTimeoutMs: 5_000 });
+async function join(
+  connectString: string,
+  transport: Transport,
+  namespace: string,
+  id: string,
+): Promise<Participant> {
+  const zk = createFramework({
+    connectString,
+    transport,
+    namespace,
+    sessionTimeoutMs: 10_000,
+    connectionTimeoutMs: 5_000,
+  });
   await zk.start();
   await zk.waitForConnection({ timeoutMs: 10_000 });
   const latch = new LeaderLatch(zk, '/bench-election', { id });
@@ -54,7 +65,8 @@ async function failovers(
   const namespace = `bench-${randomUUID()}`;
   const group: Participant[] = [];
   let next = 0;
-  for (; next < PARTICIPANTS; next++) group.push(await join(connectString, transport, namespace, `p${next}`));
+  for (; next < PARTICIPANTS; next++)
+    group.push(await join(connectString, transport, namespace, `p${next}`));
   await group[0]?.latch.awaitLeadership({ timeoutMs: 10_000 });
   const samples: number[] = [];
   try {
@@ -62,7 +74,8 @@ async function failovers(
       const leader = group.shift();
       const successor = group[0];
       if (leader === undefined || successor === undefined) throw new Error('group too small');
-      if (!leader.latch.hasLeadership()) throw new Error(`round ${round}: ${leader.latch.id} does not lead`);
+      if (!leader.latch.hasLeadership())
+        throw new Error(`round ${round}: ${leader.latch.id} does not lead`);
       let at = 0;
       let unsubscribe = (): void => undefined;
       // Stamped inside the change notification itself, not in a later promise callback.
@@ -98,13 +111,17 @@ async function failovers(
  * `process.hrtime.bigint()` read the same monotonic clock on Linux, so the latency runs from just before
  * the `latch-close` command is written to the successor's `isLeader` callback (it includes the pipe hop).
  */
-async function curatorCloseLatch(connectString: string, rounds: number): Promise<{ fromCommand: number[]; fromClosed: number[] }> {
+async function curatorCloseLatch(
+  connectString: string,
+  rounds: number,
+): Promise<{ fromCommand: number[]; fromClosed: number[] }> {
   const java = await CuratorProcess.start({ connectString, sessionTimeoutMs: 10_000 });
   const probe = createFramework({ connectString, sessionTimeoutMs: 10_000 });
   const path = `/bench-curator-${randomUUID()}`;
   const queue: string[] = [];
   let next = 0;
-  const participants = async (): Promise<number> => (await probe.getChildren(path).catch(() => [])).length;
+  const participants = async (): Promise<number> =>
+    (await probe.getChildren(path).catch(() => [])).length;
   const add = async (): Promise<void> => {
     const name = `j${next++}`;
     java.send('latch', name, path, name);
@@ -128,9 +145,17 @@ async function curatorCloseLatch(connectString: string, rounds: number): Promise
       const from = java.events.length;
       const t0 = process.hrtime.bigint();
       java.send('latch-close', leader);
-      const led = await java.waitFor((e) => e.ev === 'leader' && e.name === successor && e.isLeader === true, 30_000, from);
+      const led = await java.waitFor(
+        (e) => e.ev === 'leader' && e.name === successor && e.isLeader === true,
+        30_000,
+        from,
+      );
       fromCommand.push(Number(BigInt(led.t) - t0) / 1e6);
-      const closed = await java.waitFor((e) => e.ev === 'closed' && e.name === leader, 30_000, from);
+      const closed = await java.waitFor(
+        (e) => e.ev === 'closed' && e.name === leader,
+        30_000,
+        from,
+      );
       // A lower bound inside the JVM: from close() returning (its delete already sent) to the successor.
       fromClosed.push((led.t - closed.t) / 1e6);
       await add();
@@ -156,8 +181,12 @@ const bench: Bench = {
       results['curatorNow'] = { error: error instanceof Error ? error.message : String(error) };
     }
     for (const transport of ['native', 'wire'] as const) {
-      const closeLatch = await failovers(connectString, transport, CLOSE_ROUNDS, (leader) => leader.latch.close());
-      const closeFramework = await failovers(connectString, transport, FRAMEWORK_ROUNDS, (leader) => leader.zk.close());
+      const closeLatch = await failovers(connectString, transport, CLOSE_ROUNDS, (leader) =>
+        leader.latch.close(),
+      );
+      const closeFramework = await failovers(connectString, transport, FRAMEWORK_ROUNDS, (leader) =>
+        leader.zk.close(),
+      );
       results[transport] = {
         closeLatch: { ...latencyStats(closeLatch), curatorMedianUs: 850 },
         closeFramework: { ...latencyStats(closeFramework), curatorMedianUs: 2400 },

@@ -6,7 +6,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createZkClient, type ZkClient } from '@zookit/client';
-import { loadNativeBinding, type NativeZkHandle } from '../packages/client/src/native/native-binding.js';
+import {
+  loadNativeBinding,
+  type NativeZkHandle,
+} from '../packages/client/src/native/native-binding.js';
 import { latencyStats, measure, median, type Bench } from './bench.js';
 
 const SEQUENTIAL = 2_000;
@@ -34,7 +37,8 @@ async function sequential(get: Get, path: string): Promise<Record<string, number
 
 async function pipelined(get: Get, path: string): Promise<Record<string, number>> {
   const { wallMs, cpuUs } = await measure(async () => {
-    for (let b = 0; b < BATCHES; b++) await Promise.all(Array.from({ length: BATCH }, () => get(path)));
+    for (let b = 0; b < BATCHES; b++)
+      await Promise.all(Array.from({ length: BATCH }, () => get(path)));
   });
   const ops = BATCHES * BATCH;
   return { ops, opsPerSec: Math.round((ops / wallMs) * 1000), cpuUsPerOp: Math.round(cpuUs / ops) };
@@ -81,7 +85,9 @@ const bench: Bench = {
     const wrapped: Get = (p) => client.getData(p);
     const bare: Get = (p) =>
       new Promise((resolve, reject) => {
-        const rc = handle.a_get(p, false, (code, _e, _stat, data) => (code === 0 ? resolve(data) : reject(new Error(String(code)))));
+        const rc = handle.a_get(p, false, (code, _e, _stat, data) =>
+          code === 0 ? resolve(data) : reject(new Error(String(code))),
+        );
         if (rc !== 0) reject(new Error(String(rc)));
       });
     try {

@@ -46,7 +46,9 @@ try {
       results[bench.name] = await bench.run({ connectString: ensemble.connectString, ensemble });
     } catch (err) {
       failed = true;
-      results[bench.name] = { error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
+      results[bench.name] = {
+        error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+      };
     }
     process.stderr.write(`bench ${bench.name} done in ${Math.round(performance.now() - t0)} ms\n`);
   }
@@ -59,5 +61,7 @@ const doc = {
   startedAt,
   results,
 };
-process.stdout.write(JSON.stringify(doc, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2) + '\n');
+process.stdout.write(
+  JSON.stringify(doc, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2) + '\n',
+);
 process.exitCode = failed ? 1 : 0;

@@ -7,6 +7,7 @@ bash scripts/setup.sh
 pnpm -s build
 pnpm -s typecheck
 pnpm -s lint
+pnpm -s format:check
 results=$(mktemp)
 status=0
 pnpm -s vitest run --reporter=default --reporter=json --outputFile.json="$results" "$@" || status=$?

@@ -53,7 +53,11 @@ async function main(): Promise<void> {
   const given = process.argv[2];
   const ensemble = given === undefined ? await ZkEnsemble.start({ servers: 1 }) : undefined;
   const connectString = given ?? ensemble?.connectString ?? '';
-  console.log(given === undefined ? `started a local ZooKeeper at ${connectString}` : `using ${connectString}`);
+  console.log(
+    given === undefined
+      ? `started a local ZooKeeper at ${connectString}`
+      : `using ${connectString}`,
+  );
   // A fresh namespace, so the demo never touches anything else on a shared server.
   const namespace = `config-cache-example-${randomUUID().slice(0, 8)}`;
   const serviceZk = await connect(connectString, namespace);
@@ -65,8 +69,12 @@ async function main(): Promise<void> {
     cache.onChange((config) => service.apply(config));
     cache.onError((error) => {
       if (error instanceof SchemaViolationError) {
-        const issues = error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-        console.log(`[service] rejected config at ${error.path ?? '?'} (${issues}); keeping the last valid one`);
+        const issues = error.issues
+          .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+          .join('; ');
+        console.log(
+          `[service] rejected config at ${error.path ?? '?'} (${issues}); keeping the last valid one`,
+        );
       } else {
         console.log(`[service] cache error: ${error.message}`);
       }
@@ -79,12 +87,20 @@ async function main(): Promise<void> {
 
     console.log('[admin] v1');
     let next = arrived((c) => c?.maxConnections === 10);
-    await adminZk.create(CONFIG_PATH, { greeting: 'hello', maxConnections: 10, features: {} }, { codec, parents: true });
+    await adminZk.create(
+      CONFIG_PATH,
+      { greeting: 'hello', maxConnections: 10, features: {} },
+      { codec, parents: true },
+    );
     await next;
 
     console.log('[admin] v2');
     next = arrived((c) => c?.maxConnections === 20);
-    await adminZk.setData(CONFIG_PATH, { greeting: 'hello again', maxConnections: 20, features: { beta: true } }, { codec });
+    await adminZk.setData(
+      CONFIG_PATH,
+      { greeting: 'hello again', maxConnections: 20, features: { beta: true } },
+      { codec },
+    );
     await next;
 
     // Written as raw bytes: a typo'd deploy script that the codec would have refused to encode.
@@ -92,17 +108,25 @@ async function main(): Promise<void> {
     const error = rejected();
     await adminZk.setData(CONFIG_PATH, JSON.stringify({ maxConnections: -5 }));
     await error;
-    console.log(`[service] still running on maxConnections=${service.config?.maxConnections ?? '?'}`);
+    console.log(
+      `[service] still running on maxConnections=${service.config?.maxConnections ?? '?'}`,
+    );
     if (service.config?.maxConnections !== 20 || cache.current()?.data.maxConnections !== 20) {
       throw new Error('the cache served invalid data');
     }
 
     console.log('[admin] v4');
     next = arrived((c) => c?.maxConnections === 40);
-    await adminZk.setData(CONFIG_PATH, { greeting: 'fixed', maxConnections: 40, features: { beta: false } }, { codec });
+    await adminZk.setData(
+      CONFIG_PATH,
+      { greeting: 'fixed', maxConnections: 40, features: { beta: false } },
+      { codec },
+    );
     await next;
     const current = cache.current();
-    console.log(`[service] final config version ${current?.stat.version ?? '?'}: ${JSON.stringify(current?.data)}`);
+    console.log(
+      `[service] final config version ${current?.stat.version ?? '?'}: ${JSON.stringify(current?.data)}`,
+    );
   } finally {
     await cache.close();
     await adminZk.delete('/', { recursive: true, quietly: true }).catch(() => undefined);

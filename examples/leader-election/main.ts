@@ -29,7 +29,11 @@ class Service {
 
   constructor(name: string, connectString: string, started: number) {
     this.name = name;
-    this.zk = createFramework({ connectString, namespace: 'zookit-example', sessionTimeoutMs: 10_000 });
+    this.zk = createFramework({
+      connectString,
+      namespace: 'zookit-example',
+      sessionTimeoutMs: 10_000,
+    });
     this.latch = new LeaderLatch(this.zk, '/leader-election', { id: name });
     this.#subscription = this.latch.leadership$.subscribe({
       next: (leading) => {
@@ -70,7 +74,9 @@ class Service {
       // Work happens only while we still lead: a real job would pass the fencing token to its store.
       if (!this.latch.hasLeadership()) return;
       this.jobs++;
-      console.log(`           ${this.name}  processed job #${this.jobs} (fencing token ${String(token)})`);
+      console.log(
+        `           ${this.name}  processed job #${this.jobs} (fencing token ${String(token)})`,
+      );
       this.#onJob?.();
     }, JOB_INTERVAL_MS);
   }
@@ -96,7 +102,11 @@ function currentLeader(services: readonly Service[]): Promise<Service> {
   });
 }
 
-async function handover(label: string, services: Service[], leave: (leader: Service) => Promise<void>): Promise<void> {
+async function handover(
+  label: string,
+  services: Service[],
+  leave: (leader: Service) => Promise<void>,
+): Promise<void> {
   const leader = await currentLeader(services);
   const others = services.filter((s) => s !== leader);
   const offs: (() => void)[] = [];
@@ -114,7 +124,9 @@ async function handover(label: string, services: Service[], leave: (leader: Serv
   await leave(leader);
   const { service, at } = await next;
   for (const off of offs) off();
-  console.log(`--- ${service.name} took over ${(at - t0).toFixed(2)} ms after ${leader.name} started to leave ---\n`);
+  console.log(
+    `--- ${service.name} took over ${(at - t0).toFixed(2)} ms after ${leader.name} started to leave ---\n`,
+  );
   services.splice(services.indexOf(leader), 1);
   await service.processJobs(JOBS_PER_TERM);
 }
@@ -122,17 +134,25 @@ async function handover(label: string, services: Service[], leave: (leader: Serv
 const given = process.argv[2];
 const ensemble = given === undefined ? await ZkEnsemble.start({ servers: 1 }) : undefined;
 const connectString = given ?? ensemble?.connectString ?? '';
-console.log(given === undefined ? `started a local ZooKeeper at ${connectString}` : `using ZooKeeper at ${connectString}`);
+console.log(
+  given === undefined
+    ? `started a local ZooKeeper at ${connectString}`
+    : `using ZooKeeper at ${connectString}`,
+);
 
 const started = performance.now();
-const services = ['node-1', 'node-2', 'node-3'].map((name) => new Service(name, connectString, started));
+const services = ['node-1', 'node-2', 'node-3'].map(
+  (name) => new Service(name, connectString, started),
+);
 const all = [...services];
 try {
   for (const s of services) await s.start();
   const first = await currentLeader(services);
   await first.processJobs(JOBS_PER_TERM);
   const participants = await first.latch.getParticipants();
-  console.log(`participants: ${participants.map((p) => `${p.id}${p.isLeader ? ' (leader)' : ''}`).join(', ')}`);
+  console.log(
+    `participants: ${participants.map((p) => `${p.id}${p.isLeader ? ' (leader)' : ''}`).join(', ')}`,
+  );
 
   await handover('graceful', services, (leader) => leader.latch.close({ notifyLeader: true }));
   await handover('crash-like', services, (leader) => leader.zk.close());

@@ -46,9 +46,12 @@ export class ZkError extends Error {
       zkCode?: number;
     } = {},
   ) {
-    super(options.path === undefined ? message : `${message} (path: ${JSON.stringify(options.path)})`, {
-      cause: options.cause,
-    });
+    super(
+      options.path === undefined ? message : `${message} (path: ${JSON.stringify(options.path)})`,
+      {
+        cause: options.cause,
+      },
+    );
     this.name = new.target.name;
     this.code = code;
     this.path = options.path;
@@ -124,10 +127,15 @@ export class ConnectionLossError extends serverError('CONNECTION_LOSS', -4, 'con
   outcomeUnknown: true,
 }) {}
 /** No reply within the client's read timeout: the outcome is unknown. Retryable. */
-export class OperationTimeoutError extends serverError('OPERATION_TIMEOUT', -7, 'operation timeout', {
-  retryable: true,
-  outcomeUnknown: true,
-}) {}
+export class OperationTimeoutError extends serverError(
+  'OPERATION_TIMEOUT',
+  -7,
+  'operation timeout',
+  {
+    retryable: true,
+    outcomeUnknown: true,
+  },
+) {}
 /** The session moved to another server while the request was in flight. Retryable. */
 export class SessionMovedError extends serverError('SESSION_MOVED', -118, 'session moved', {
   retryable: true,
@@ -162,7 +170,11 @@ export class InvalidAclError extends serverError('INVALID_ACL', -114, 'invalid A
 /** The server rejected the arguments. */
 export class BadArgumentsError extends serverError('BAD_ARGUMENTS', -8, 'bad arguments') {}
 /** The server does not implement the operation (e.g. TTL nodes without extended types). */
-export class UnimplementedError extends serverError('UNIMPLEMENTED', -6, 'operation not implemented') {}
+export class UnimplementedError extends serverError(
+  'UNIMPLEMENTED',
+  -6,
+  'operation not implemented',
+) {}
 /** The client handle is in a state that cannot serve requests. */
 export class InvalidStateError extends serverError('INVALID_STATE', -9, 'invalid client state') {}
 /** A write was sent to a read-only server. */
@@ -264,7 +276,11 @@ export class UnsupportedByTransportError extends ZkError {
   /** The transport that lacks it. */
   readonly transport: string;
   constructor(transport: string, capability: string, options: ZkErrorOptions = {}) {
-    super('UNSUPPORTED_BY_TRANSPORT', `the ${transport} transport does not support ${capability}`, options);
+    super(
+      'UNSUPPORTED_BY_TRANSPORT',
+      `the ${transport} transport does not support ${capability}`,
+      options,
+    );
     this.capability = capability;
     this.transport = transport;
   }
@@ -297,10 +313,14 @@ export class TransactionFailedError extends ZkError {
   readonly errors: readonly (ZkError | undefined)[];
   constructor(failedIndex: number, errors: readonly (ZkError | undefined)[]) {
     const first = errors[failedIndex];
-    super('TRANSACTION_FAILED', `transaction failed at operation ${failedIndex}: ${first?.message}`, {
-      path: first?.path,
-      cause: first,
-    });
+    super(
+      'TRANSACTION_FAILED',
+      `transaction failed at operation ${failedIndex}: ${first?.message}`,
+      {
+        path: first?.path,
+        cause: first,
+      },
+    );
     this.failedIndex = failedIndex;
     this.errors = errors;
   }

@@ -37,8 +37,21 @@ export {
 export { NativeZkClient } from './native/native-zk-client.js';
 export { NATIVE_CAPABILITIES } from './native/native-options.js';
 export { joinPath, nodeName, parentPath, validatePath } from './paths.js';
-export { availableTransports, DEFAULT_TRANSPORT, registerTransport, transportFactory } from './transports.js';
-export { checkAcl, checkCreate, isOpenAcl, MAX_DATA_BYTES, MAX_TTL_MS, toData, toVersion } from './validate.js';
+export {
+  availableTransports,
+  DEFAULT_TRANSPORT,
+  registerTransport,
+  transportFactory,
+} from './transports.js';
+export {
+  checkAcl,
+  checkCreate,
+  isOpenAcl,
+  MAX_DATA_BYTES,
+  MAX_TTL_MS,
+  toData,
+  toVersion,
+} from './validate.js';
 export { WatchEventType, watchEventTypeFromInt } from './watch-event.js';
 export { JuteDecodeError } from './wire/jute-decode-error.js';
 export { WIRE_CAPABILITIES, WireZkClient } from './wire/wire-zk-client.js';

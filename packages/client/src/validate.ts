@@ -29,11 +29,16 @@ export function toData(path: string, data: NodeData): Buffer {
   if (data === null || data === undefined) bytes = Buffer.alloc(0);
   else if (typeof data === 'string') bytes = Buffer.from(encoder.encode(data));
   else if (data instanceof Uint8Array) {
-    bytes = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    bytes = Buffer.isBuffer(data)
+      ? data
+      : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   } else {
-    throw new InvalidArgumentError('data', `must be a Uint8Array, string, null or undefined`, { path });
+    throw new InvalidArgumentError('data', `must be a Uint8Array, string, null or undefined`, {
+      path,
+    });
   }
-  if (bytes.length > MAX_DATA_BYTES) throw new DataTooLargeError(path, bytes.length, MAX_DATA_BYTES);
+  if (bytes.length > MAX_DATA_BYTES)
+    throw new DataTooLargeError(path, bytes.length, MAX_DATA_BYTES);
   return bytes;
 }
 
@@ -48,9 +53,13 @@ export function toData(path: string, data: NodeData): Buffer {
 export function toVersion(path: string, version: number | undefined, field = 'version'): number {
   if (version === undefined) return -1;
   if (!Number.isInteger(version) || version < -1 || version > 0x7fffffff) {
-    throw new InvalidArgumentError(field, `must be an integer from -1 to 2147483647, got ${String(version)}`, {
-      path,
-    });
+    throw new InvalidArgumentError(
+      field,
+      `must be an integer from -1 to 2147483647, got ${String(version)}`,
+      {
+        path,
+      },
+    );
   }
   return version;
 }
@@ -74,7 +83,11 @@ const modes = new Set<string>(Object.values(CreateMode));
  * const req = checkCreate('/jobs/job-', 'x', { mode: CreateMode.PersistentSequential });
  * ```
  */
-export function checkCreate(path: string, data: NodeData, options: CreateOptions = {}): CheckedCreate {
+export function checkCreate(
+  path: string,
+  data: NodeData,
+  options: CreateOptions = {},
+): CheckedCreate {
   const mode = options.mode ?? CreateMode.Persistent;
   if (!modes.has(mode)) {
     throw new InvalidArgumentError('mode', `unknown create mode ${JSON.stringify(mode)}`, { path });
@@ -83,12 +96,18 @@ export function checkCreate(path: string, data: NodeData, options: CreateOptions
   const ttlMs = options.ttlMs;
   if (isTtl(mode)) {
     if (ttlMs === undefined || !Number.isInteger(ttlMs) || ttlMs <= 0 || ttlMs > MAX_TTL_MS) {
-      throw new InvalidArgumentError('ttlMs', `a TTL mode needs an integer ttlMs from 1 to ${MAX_TTL_MS}`, {
-        path,
-      });
+      throw new InvalidArgumentError(
+        'ttlMs',
+        `a TTL mode needs an integer ttlMs from 1 to ${MAX_TTL_MS}`,
+        {
+          path,
+        },
+      );
     }
   } else if (ttlMs !== undefined) {
-    throw new InvalidArgumentError('ttlMs', `only the TTL modes take a ttlMs (mode is ${mode})`, { path });
+    throw new InvalidArgumentError('ttlMs', `only the TTL modes take a ttlMs (mode is ${mode})`, {
+      path,
+    });
   }
   if (options.acl !== undefined) checkAcl(path, options.acl);
   return { path, data: toData(path, data), mode, ttlMs, acl: options.acl };
@@ -109,7 +128,9 @@ export function checkAcl(path: string, acl: readonly Acl[]): void {
   }
   for (const [i, entry] of acl.entries()) {
     if (!Number.isInteger(entry.perms) || entry.perms < 0 || entry.perms > 31) {
-      throw new InvalidArgumentError(`acl[${i}].perms`, `must be an integer from 0 to 31`, { path });
+      throw new InvalidArgumentError(`acl[${i}].perms`, `must be an integer from 0 to 31`, {
+        path,
+      });
     }
     const id = entry.id as Partial<AclId> | undefined;
     if (typeof id?.scheme !== 'string' || id.scheme.length === 0) {
@@ -131,6 +152,9 @@ export function checkAcl(path: string, acl: readonly Acl[]): void {
  */
 export function isOpenAcl(acl: readonly Acl[]): boolean {
   return (
-    acl.length === 1 && acl[0]?.perms === 31 && acl[0].id.scheme === 'world' && acl[0].id.id === 'anyone'
+    acl.length === 1 &&
+    acl[0]?.perms === 31 &&
+    acl[0].id.scheme === 'world' &&
+    acl[0].id.id === 'anyone'
   );
 }

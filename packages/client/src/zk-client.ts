@@ -134,13 +134,7 @@ export type Unsubscribe = () => void;
 
 /** The handle's current state. */
 export type ClientState =
-  | 'idle'
-  | 'connecting'
-  | 'connected'
-  | 'disconnected'
-  | 'expired'
-  | 'authFailed'
-  | 'closed';
+  'idle' | 'connecting' | 'connected' | 'disconnected' | 'expired' | 'authFailed' | 'closed';
 
 /** Options of {@link ZkClient.connect}. */
 export interface ConnectOptions {

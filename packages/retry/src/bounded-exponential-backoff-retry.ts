@@ -54,6 +54,9 @@ export class BoundedExponentialBackoffRetry extends SleepingRetry {
   }
 
   protected sleepTimeMs(retryCount: number): number {
-    return Math.min(this.maxSleepMs, exponentialSleepMs(this.baseSleepMs, retryCount, this.#random));
+    return Math.min(
+      this.maxSleepMs,
+      exponentialSleepMs(this.baseSleepMs, retryCount, this.#random),
+    );
   }
 }

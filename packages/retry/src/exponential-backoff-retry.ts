@@ -68,12 +68,19 @@ export class ExponentialBackoffRetry extends SleepingRetry {
   }
 
   protected sleepTimeMs(retryCount: number): number {
-    return Math.min(this.maxSleepMs, exponentialSleepMs(this.baseSleepMs, retryCount, this.#random));
+    return Math.min(
+      this.maxSleepMs,
+      exponentialSleepMs(this.baseSleepMs, retryCount, this.#random),
+    );
   }
 }
 
 /** `base × max(1, nextInt(1 << (r + 1)))`, as Curator computes it. */
-export function exponentialSleepMs(baseSleepMs: number, retryCount: number, random: () => number): number {
+export function exponentialSleepMs(
+  baseSleepMs: number,
+  retryCount: number,
+  random: () => number,
+): number {
   const bound = 2 ** (retryCount + 1);
   const draw = Math.min(bound - 1, Math.floor(random() * bound));
   return baseSleepMs * Math.max(1, draw);

@@ -25,7 +25,8 @@ export abstract class SleepingRetry implements RetryPolicy {
   protected abstract sleepTimeMs(retryCount: number, elapsedMs: number): number;
 
   allowRetry(retryCount: number, elapsedMs: number): RetryDecision {
-    if (retryCount < this.maxRetries) return { retry: true, sleepMs: this.sleepTimeMs(retryCount, elapsedMs) };
+    if (retryCount < this.maxRetries)
+      return { retry: true, sleepMs: this.sleepTimeMs(retryCount, elapsedMs) };
     return { retry: false, sleepMs: 0 };
   }
 

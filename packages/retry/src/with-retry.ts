@@ -86,7 +86,13 @@ export async function withRetry<T>(
   try {
     return await fn({ attempt: 1, signal });
   } catch (error) {
-    return retryLoop(policy, fn, options, start, options.mapError === undefined ? error : options.mapError(error));
+    return retryLoop(
+      policy,
+      fn,
+      options,
+      start,
+      options.mapError === undefined ? error : options.mapError(error),
+    );
   }
 }
 

@@ -36,17 +36,30 @@ describe('ExponentialBackoffRetry', () => {
 
   it('multiplies base by max(1, nextInt(2^(r+1)))', () => {
     // r = 1: nextInt(4) in {0,1,2,3} -> factors {1,1,2,3}
-    const factors = [0, 0.25, 0.5, 0.75].map((x) =>
-      new ExponentialBackoffRetry({ baseSleepMs: 10, maxRetries: 5, random: () => x }).allowRetry(1, 0).sleepMs,
+    const factors = [0, 0.25, 0.5, 0.75].map(
+      (x) =>
+        new ExponentialBackoffRetry({ baseSleepMs: 10, maxRetries: 5, random: () => x }).allowRetry(
+          1,
+          0,
+        ).sleepMs,
     );
     expect(factors).toEqual([10, 10, 20, 30]);
     // r = 4: nextInt(32), the largest draw is 31
-    const p = new ExponentialBackoffRetry({ baseSleepMs: 10, maxRetries: 5, random: () => 0.999999 });
+    const p = new ExponentialBackoffRetry({
+      baseSleepMs: 10,
+      maxRetries: 5,
+      random: () => 0.999999,
+    });
     expect(p.allowRetry(4, 0).sleepMs).toBe(310);
   });
 
   it('caps the sleep at maxSleepMs', () => {
-    const p = new ExponentialBackoffRetry({ baseSleepMs: 100, maxRetries: 10, maxSleepMs: 250, random: () => 0.99 });
+    const p = new ExponentialBackoffRetry({
+      baseSleepMs: 100,
+      maxRetries: 10,
+      maxSleepMs: 250,
+      random: () => 0.99,
+    });
     expect(p.allowRetry(5, 0).sleepMs).toBe(250);
   });
 
@@ -86,7 +99,12 @@ describe('ExponentialBackoffRetry', () => {
 
 describe('BoundedExponentialBackoffRetry', () => {
   it('is the exponential sleep bounded by maxSleepMs', () => {
-    const p = new BoundedExponentialBackoffRetry({ baseSleepMs: 100, maxSleepMs: 300, maxRetries: 5, random: () => 0.99 });
+    const p = new BoundedExponentialBackoffRetry({
+      baseSleepMs: 100,
+      maxSleepMs: 300,
+      maxRetries: 5,
+      random: () => 0.99,
+    });
     expect(p.allowRetry(0, 0).sleepMs).toBe(100);
     expect(p.allowRetry(1, 0).sleepMs).toBe(300);
     expect(p.allowRetry(4, 0).sleepMs).toBe(300);
@@ -94,9 +112,9 @@ describe('BoundedExponentialBackoffRetry', () => {
   });
 
   it('names the missing field', () => {
-    expect(() => new BoundedExponentialBackoffRetry({ baseSleepMs: 1, maxRetries: 1 } as never)).toThrow(
-      /maxSleepMs/,
-    );
+    expect(
+      () => new BoundedExponentialBackoffRetry({ baseSleepMs: 1, maxRetries: 1 } as never),
+    ).toThrow(/maxSleepMs/);
   });
 });
 

@@ -89,7 +89,9 @@ describe('withRetry', () => {
     let calls = 0;
     const reason = new Error('early');
     await expect(
-      withRetry(new RetryNTimes({ maxRetries: 1, sleepMs: 0 }), () => ++calls, { signal: AbortSignal.abort(reason) }),
+      withRetry(new RetryNTimes({ maxRetries: 1, sleepMs: 0 }), () => ++calls, {
+        signal: AbortSignal.abort(reason),
+      }),
     ).rejects.toBe(reason);
     expect(calls).toBe(0);
   });
@@ -129,10 +131,13 @@ describe('withRetry', () => {
     );
     expect(result).toBe('ok');
     expect(calls).toBe(3);
-    const err = await withRetry(new RetryNTimes({ maxRetries: 0, sleepMs: 0 }), () => Promise.reject(new Error('x')), {
-      mapError: (e) => new NoNodeError({ cause: e }),
-    }).catch((e: unknown) => e);
+    const err = await withRetry(
+      new RetryNTimes({ maxRetries: 0, sleepMs: 0 }),
+      () => Promise.reject(new Error('x')),
+      {
+        mapError: (e) => new NoNodeError({ cause: e }),
+      },
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NoNodeError);
   });
 });
-
