@@ -17,5 +17,6 @@ node -e '
   const skipped = r.numPendingTests + r.numTodoTests;
   console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed` + (skipped ? `, ${skipped} skipped` : ""));
 ' "$results" || status=1
+[ "$status" = 0 ] || echo "tests: vitest exited with status $status (failed tests or errors outside tests: see above)"
 rm -f "$results"
 exit $status

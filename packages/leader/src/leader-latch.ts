@@ -230,7 +230,13 @@ export class LeaderLatch implements AsyncDisposable {
    */
   async awaitLeadership(options: LeadershipWaitOptions = {}): Promise<void> {
     this.#lifecycle.assertStarted('awaitLeadership');
-    await waitForTrue(this.#leadership, this.path, options);
+    // leadership$ ends early in close(); waiters are rejected when close() is done.
+    await waitForTrue(
+      this.#leadership,
+      this.path,
+      options,
+      () => this.#closing ?? Promise.resolve(),
+    );
   }
 
   /** The current leader, read from ZooKeeper (`{ id: '', isLeader: false }` with no participants). */
