@@ -21,7 +21,7 @@ export type TransportFactory = (options: ZkClientOptions) => ZkClient;
  * createZkClient({ connectString: 'h:1' }).transport === DEFAULT_TRANSPORT; // true
  * ```
  */
-export const DEFAULT_TRANSPORT: TransportName = 'native';
+export const DEFAULT_TRANSPORT: TransportName = 'wire';
 
 const factories = new Map<TransportName, TransportFactory>([
   ['native', (options) => new NativeZkClient(options)],

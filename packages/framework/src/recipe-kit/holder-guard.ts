@@ -124,13 +124,7 @@ export class HolderGuard {
       this.#fire(event.state === 'lost' ? 'lost' : 'suspended', event);
     } else if (event.state === 'suspended') {
       // The policy tolerates a short disconnect, but never past the lease deadline.
-      this.#timer = setTimeout(
-        () => {
-          this.#timer = undefined;
-          this.#fire('leaseExpired', event);
-        },
-        Math.max(0, event.leaseDeadline - performance.now()),
-      );
+      this.#armLeaseTimer(event);
     } else if (
       isConnectedState(event.state) &&
       this.#options.sessionId !== undefined &&
@@ -145,6 +139,19 @@ export class HolderGuard {
     this.#reason ??= reason;
     if (this.#once) this.stop();
     this.#options.onTrouble(reason, event);
+  }
+
+  #armLeaseTimer(event: ConnectionStateEvent & { state: 'suspended' }): void {
+    // libuv measures timers from its cached loop time, which lags performance.now() by however long the
+    // current tick has run, so a timer can fire a few ms early: re-arm for what is left.
+    this.#timer = setTimeout(
+      () => {
+        this.#timer = undefined;
+        if (performance.now() < event.leaseDeadline) this.#armLeaseTimer(event);
+        else this.#fire('leaseExpired', event);
+      },
+      Math.max(0, Math.ceil(event.leaseDeadline - performance.now())),
+    );
   }
 
   #clearTimer(): void {
