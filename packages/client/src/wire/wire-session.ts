@@ -446,9 +446,13 @@ export class WireSession {
     clearTimeout(this.expiryTimer);
     this.expiryTimer = setTimeout(
       () => {
-        if (this.state !== 'connected') this.end('expired');
+        if (this.state === 'connected') return;
+        // libuv timers run on its cached loop clock and may fire a little before performance.now() says
+        // the timeout has passed; never declare expiry early.
+        if (performance.now() < this.lastHeardAt + t) this.scheduleExpiry();
+        else this.end('expired');
       },
-      Math.max(0, left),
+      Math.max(0, Math.ceil(left)),
     );
   }
 

@@ -89,7 +89,17 @@ describe('wire session under faults', () => {
     if (sessionId === undefined || sessionPassword === undefined) throw new Error('not connected');
     await expireSession({ connectString: zkStandalone, sessionId, sessionPassword });
     await vi.waitFor(() => expect(client.state).toBe('expired'), { timeout: 20_000, interval: 50 });
-    expect(types(events)).toEqual(['connected', 'disconnected', 'expired']);
+    // While the expiry trick's second handle holds the session, the victim may take it back once
+    // (disconnected, connected) before the close lands: the two handles race (native-binding reference §3b).
+    const seen = types(events);
+    expect(seen.at(0)).toBe('connected');
+    expect(seen.slice(-2)).toEqual(['disconnected', 'expired']);
+    expect(seen.slice(1, -2).join(',')).toMatch(
+      /^(disconnected,connected)?(,disconnected,connected)*$/,
+    );
+    expect(
+      events.filter((e) => e.type === 'connected').every((e) => e.sessionId === sessionId),
+    ).toBe(true);
     expect(client.watchCount).toBe(0);
     const observer = await direct(zkStandalone + namespace);
     expect(await observer.exists('/mine')).toBeNull();
