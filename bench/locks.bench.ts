@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createFramework, type ZkFramework } from '@zookit/framework';
 import { InterProcessMutex } from '@zookit/locks';
+import { CURATOR_CLASSPATH } from '@zookit/test-harness';
 import { latencyStats, measure, type Bench } from './bench.js';
 
 const WARMUP = 100;
@@ -115,17 +116,6 @@ async function contended(
 }
 
 const execFileAsync = promisify(execFile);
-
-const CURATOR_CLASSPATH = [
-  'curator-framework.jar',
-  'curator-client.jar',
-  'curator-recipes.jar',
-  'zookeeper.jar',
-  'zookeeper-jute.jar',
-  'guava.jar',
-  'slf4j-api.jar',
-  'slf4j-nop.jar',
-].map((jar) => join('/usr/share/java', jar));
 
 // The same two measurements with Curator's InterProcessMutex (one JVM, one CuratorFramework per contender).
 const CURATOR_BENCH = `

@@ -10,8 +10,16 @@ import { promisify } from 'node:util';
 
 const execFileAsync = promisify(execFile);
 
-/** Debian's Curator 5.4.0 and ZooKeeper 3.8.0 jars, as installed by `scripts/setup.sh`. */
-const CURATOR_CLASSPATH = [
+/**
+ * Debian's Curator 5.4.0 and ZooKeeper 3.8.0 jars, as installed by `scripts/setup.sh`: the classpath of any
+ * Java program that runs Curator next to zookit (interop tests, benchmarks).
+ *
+ * @example
+ * ```ts
+ * execFileSync('javac', ['-cp', CURATOR_CLASSPATH.join(':'), 'Bench.java']);
+ * ```
+ */
+export const CURATOR_CLASSPATH: readonly string[] = [
   'curator-framework.jar',
   'curator-client.jar',
   'curator-recipes.jar',

@@ -1,7 +1,7 @@
 export { dockerAnswers, dockerEndpoints, selectBackend } from './backend-selection.js';
 export { ChaosSetup, startConnected, uniqueNamespace } from './chaos-setup.js';
 export { commonConfigLines, resolveEnsembleOptions, systemProperties } from './ensemble-options.js';
-export { CuratorProcess } from './curator-process.js';
+export { CURATOR_CLASSPATH, CuratorProcess } from './curator-process.js';
 export { expireSession } from './expire-session.js';
 export { FaultProxy } from './fault-proxy.js';
 export { fourLetterWord, serverMode } from './four-letter-word.js';
