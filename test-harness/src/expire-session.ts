@@ -1,12 +1,6 @@
-import { InvalidArgumentError, type ZkClient } from '@zookit/client';
+import { InvalidArgumentError, parseConnectString, type ZkClient } from '@zookit/client';
 import { handshake } from './mini-zk-client.js';
-import {
-  decodeReply,
-  encodeConnectRequest,
-  encodeRequest,
-  OpCode,
-  parseConnectString,
-} from './zk-protocol.js';
+import { decodeReply, encodeConnectRequest, encodeRequest, OpCode } from './zk-protocol.js';
 import { scaledMs } from './timing.js';
 
 /**

@@ -18,7 +18,6 @@ export {
   encodeConnectRequest,
   encodeRequest,
   OpCode,
-  parseConnectString,
   SpecialXid,
 } from './zk-protocol.js';
 export { ZkEnsemble } from './zk-ensemble.js';
@@ -38,9 +37,4 @@ export type { ServerMode } from './four-letter-word.js';
 export type { MiniCreateMode, MiniWatchEvent, MiniZkClientOptions } from './mini-zk-client.js';
 export type { TestPki } from './test-pki.js';
 export type { WaitForOptions } from './timing.js';
-export type {
-  ConnectRequestFields,
-  ConnectResponseFields,
-  ParsedConnectString,
-  ReplyHeader,
-} from './zk-protocol.js';
+export type { ConnectRequestFields, ConnectResponseFields, ReplyHeader } from './zk-protocol.js';

@@ -5,6 +5,7 @@ import {
   errorFromCode,
   NoNodeError,
   NotEmptyError,
+  parseConnectString,
   SessionExpiredError,
 } from '@zookit/client';
 import { FrameDecoder } from './frame-decoder.js';
@@ -16,7 +17,6 @@ import {
   encodeConnectRequest,
   encodeRequest,
   OpCode,
-  parseConnectString,
   SpecialXid,
   type ConnectResponseFields,
 } from './zk-protocol.js';
@@ -203,7 +203,7 @@ export class MiniZkClient {
    * given session (expired, or a wrong password), `ConnectionLossError`/`ConnectTimeoutError` otherwise.
    */
   static async connect(options: MiniZkClientOptions): Promise<MiniZkClient> {
-    const { hosts, chroot } = parseConnectString(options.connectString);
+    const { hosts, chroot = '' } = parseConnectString(options.connectString);
     const request = encodeConnectRequest({
       timeoutMs: options.sessionTimeoutMs ?? 10_000,
       ...(options.sessionId === undefined ? {} : { sessionId: options.sessionId }),

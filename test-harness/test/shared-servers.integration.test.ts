@@ -1,8 +1,7 @@
 import { inject } from 'vitest';
-import { NodeExistsError, NoNodeError } from '@zookit/client';
+import { NodeExistsError, NoNodeError, parseConnectString } from '@zookit/client';
 import { serverMode } from '../src/four-letter-word.js';
 import { MiniZkClient } from '../src/mini-zk-client.js';
-import { parseConnectString } from '../src/zk-protocol.js';
 import { test } from '../src/vitest.js';
 
 test('the run shares one serving standalone server and one serving 3-server ensemble', async ({

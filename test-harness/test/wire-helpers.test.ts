@@ -7,7 +7,6 @@ import {
   decodeReply,
   encodeConnectRequest,
   encodeRequest,
-  parseConnectString,
 } from '../src/zk-protocol.js';
 
 describe('jute records', () => {
@@ -102,23 +101,5 @@ describe('FrameDecoder', () => {
     expect(() => new FrameDecoder().push(Buffer.from([0xff, 0xff, 0xff, 0xff]))).toThrow(
       RangeError,
     );
-  });
-});
-
-describe('parseConnectString', () => {
-  it('splits hosts and chroot', () => {
-    expect(parseConnectString('127.0.0.1:2181,localhost:2182/app/x')).toEqual({
-      hosts: [
-        { host: '127.0.0.1', port: 2181 },
-        { host: 'localhost', port: 2182 },
-      ],
-      chroot: '/app/x',
-    });
-    expect(parseConnectString('zk')).toEqual({ hosts: [{ host: 'zk', port: 2181 }], chroot: '' });
-  });
-
-  it('rejects a connect string without hosts or with a bad port', () => {
-    expect(() => parseConnectString('/only-chroot')).toThrow(/no host/);
-    expect(() => parseConnectString('h:99999')).toThrow(/bad port/);
   });
 });

@@ -1,4 +1,5 @@
 export { Acls, Perms } from './acl.js';
+export { parseConnectString } from './connect-string.js';
 export { CreateMode, createModeFlag, isEphemeral, isSequential, isTtl } from './create-mode.js';
 export { createZkClient } from './create-zk-client.js';
 export {
@@ -57,6 +58,7 @@ export { JuteDecodeError } from './wire/jute-decode-error.js';
 export { WIRE_CAPABILITIES, WireZkClient } from './wire/wire-zk-client.js';
 
 export type { Acl, AclId } from './acl.js';
+export type { HostAddress, ParsedConnectString } from './connect-string.js';
 export type { CreateZkClientOptions } from './create-zk-client.js';
 export type { ZkErrorOptions } from './errors.js';
 export type { Stat } from './stat.js';

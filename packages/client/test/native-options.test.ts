@@ -1,51 +1,9 @@
-import { InvalidArgumentError } from '@zookit/client';
 import { describe, expect, it } from 'vitest';
-import { checkConnectString, resolveNativeOptions } from '../src/native/native-options.js';
+import { fieldOf } from './support/field-of.js';
+import { resolveNativeOptions } from '../src/native/native-options.js';
 import { sessionIdFromHex, sessionIdToHex, toStat } from '../src/native/native-stat.js';
 
-function fieldOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-    return undefined;
-  } catch (err) {
-    expect(err).toBeInstanceOf(InvalidArgumentError);
-    return (err as InvalidArgumentError).field;
-  }
-}
-
 describe('native options', () => {
-  it('accepts what the C client accepts', () => {
-    for (const cs of [
-      '127.0.0.1:2181',
-      'a:1,b:2,',
-      'zk-1.example:2181/app/x',
-      '[::1]:2181',
-      'h:65535/',
-    ]) {
-      expect(() => checkConnectString(cs), cs).not.toThrow();
-    }
-  });
-
-  it('rejects what would give a dead handle, naming connectString', () => {
-    for (const cs of [
-      '',
-      'garbage',
-      '127.0.0.1',
-      ':2181',
-      'h:0',
-      'h:65536',
-      'h:1,,h:2',
-      'h:1/a/',
-      'h:1/a//b',
-      'h 1:2',
-    ]) {
-      expect(
-        fieldOf(() => checkConnectString(cs)),
-        cs,
-      ).toBe('connectString');
-    }
-  });
-
   it('pins the binding knobs and converts the resumed session', () => {
     const r = resolveNativeOptions({
       connectString: 'h:1',

@@ -4,7 +4,6 @@ import {
   checkCreate,
   CreateMode,
   DataTooLargeError,
-  InvalidArgumentError,
   isOpenAcl,
   MAX_DATA_BYTES,
   MAX_TTL_MS,
@@ -12,16 +11,7 @@ import {
   toVersion,
 } from '@zookit/client';
 import { describe, expect, it } from 'vitest';
-
-function fieldOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-    return undefined;
-  } catch (err) {
-    expect(err).toBeInstanceOf(InvalidArgumentError);
-    return (err as InvalidArgumentError).field;
-  }
-}
+import { fieldOf } from './support/field-of.js';
 
 describe('toData', () => {
   it('never turns null or undefined into text', () => {

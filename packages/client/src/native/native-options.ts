@@ -2,8 +2,8 @@
  * Option checks of the native transport: everything is validated before the addon sees it, because the
  * addon accepts garbage silently (an invalid connect string gives a dead handle and no event at all).
  */
-import { InvalidArgumentError, InvalidPathError } from '../errors.js';
-import { validatePath } from '../paths.js';
+import { parseConnectString } from '../connect-string.js';
+import { InvalidArgumentError } from '../errors.js';
 import type { TransportCapabilities, ZkClientOptions } from '../zk-client.js';
 import type { NativeInitConfig } from './native-binding.js';
 import { sessionIdToHex } from './native-stat.js';
@@ -56,7 +56,6 @@ export interface ResolvedNativeOptions {
 }
 
 const INT32_MAX = 0x7fffffff;
-const HOST_PORT = /^(?:\[[0-9A-Fa-f:.]+\]|[^\s,/:[\]]+):(\d{1,5})$/;
 
 function positiveInt(field: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -67,48 +66,6 @@ function positiveInt(field: string, value: number | undefined, fallback: number)
     );
   }
   return value;
-}
-
-/**
- * Checks a connect string (`host:port[,host:port…][/chroot]`) the way the C client will read it, so a typo
- * fails with a typed error instead of a handle that never connects.
- *
- * @example
- * ```ts
- * checkConnectString('127.0.0.1:2181,127.0.0.1:2182/app'); // ok
- * checkConnectString('127.0.0.1');                          // throws InvalidArgumentError
- * ```
- */
-export function checkConnectString(connectString: unknown): asserts connectString is string {
-  if (typeof connectString !== 'string' || connectString.length === 0) {
-    throw new InvalidArgumentError('connectString', 'must be a non-empty string');
-  }
-  const slash = connectString.indexOf('/');
-  const hosts = slash < 0 ? connectString : connectString.slice(0, slash);
-  const entries = hosts.split(',').filter((h, i, all) => !(h === '' && i === all.length - 1));
-  if (entries.length === 0)
-    throw new InvalidArgumentError('connectString', `no host:port in "${connectString}"`);
-  for (const entry of entries) {
-    const m = HOST_PORT.exec(entry);
-    const port = Number(m?.[1]);
-    if (m === null || port < 1 || port > 65535) {
-      throw new InvalidArgumentError(
-        'connectString',
-        `"${entry}" is not host:port (in "${connectString}")`,
-      );
-    }
-  }
-  if (slash >= 0) {
-    const chroot = connectString.slice(slash);
-    try {
-      validatePath(chroot);
-    } catch (err) {
-      const reason = err instanceof InvalidPathError ? err.reason : String(err);
-      throw new InvalidArgumentError('connectString', `invalid chroot "${chroot}": ${reason}`, {
-        cause: err,
-      });
-    }
-  }
 }
 
 /**
@@ -124,7 +81,7 @@ export function resolveNativeOptions(options: ZkClientOptions): ResolvedNativeOp
   if (typeof options !== 'object' || options === null) {
     throw new InvalidArgumentError('options', 'must be an object');
   }
-  checkConnectString(options.connectString);
+  parseConnectString(options.connectString);
   const sessionTimeoutMs = positiveInt(
     'sessionTimeoutMs',
     options.sessionTimeoutMs,

@@ -1,4 +1,4 @@
-import type { HostAddress } from './connect-string.js';
+import type { HostAddress } from '../connect-string.js';
 
 /**
  * Hands out servers round-robin from a list shuffled once (like `StaticHostProvider`), and tells the caller

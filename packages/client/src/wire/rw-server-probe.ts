@@ -1,5 +1,5 @@
 import { connect, type Socket } from 'node:net';
-import type { HostAddress } from './connect-string.js';
+import type { HostAddress } from '../connect-string.js';
 
 const FIRST_DELAY_MS = 100;
 const MAX_DELAY_MS = 60_000;

@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import type { ZkClientOptions } from '../zk-client.js';
 import { Chroot } from './chroot.js';
-import { parseConnectString } from './connect-string.js';
+import { parseConnectString } from '../connect-string.js';
 import { SET_WATCHES_BATCH_BYTES } from './set-watches-batches.js';
 import { toTlsConnectionOptions, type WireTlsOptions } from './tls-options.js';
 import type { WireSessionOptions } from './wire-session.js';

@@ -15,7 +15,7 @@ import {
 import { watchEventTypeFromInt } from '../watch-event.js';
 import type { ClientState, SessionEvent, SessionListener } from '../zk-client.js';
 import type { Chroot } from './chroot.js';
-import type { HostAddress } from './connect-string.js';
+import type { HostAddress } from '../connect-string.js';
 import { FifoQueue } from './fifo-queue.js';
 import { HostProvider } from './host-provider.js';
 import { JuteDecodeError } from './jute-decode-error.js';

@@ -35,7 +35,7 @@ import type {
   ZkClient,
 } from '../zk-client.js';
 import type { Chroot } from './chroot.js';
-import type { HostAddress } from './connect-string.js';
+import type { HostAddress } from '../connect-string.js';
 import type { JuteReader } from './jute-reader.js';
 import type { JuteWriter } from './jute-writer.js';
 import {

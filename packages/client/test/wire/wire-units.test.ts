@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../src/errors.js';
 import { Chroot } from '../../src/wire/chroot.js';
-import { parseConnectString } from '../../src/wire/connect-string.js';
 import { FifoQueue } from '../../src/wire/fifo-queue.js';
 import { HostProvider } from '../../src/wire/host-provider.js';
 import { JuteReader } from '../../src/wire/jute-reader.js';
@@ -23,30 +22,6 @@ describe('XidGenerator', () => {
     expect(new XidGenerator(0).next()).toBe(1);
     expect(new XidGenerator(-8).next()).toBe(1);
     expect(new XidGenerator(2 ** 31).next()).toBe(1);
-  });
-});
-
-describe('parseConnectString', () => {
-  it('splits hosts and chroot, even with several hosts', () => {
-    expect(parseConnectString('a:1,b:2,[::1]:3/app/x')).toEqual({
-      hosts: [
-        { host: 'a', port: 1 },
-        { host: 'b', port: 2 },
-        { host: '::1', port: 3 },
-      ],
-      chroot: '/app/x',
-    });
-    expect(parseConnectString('h:2181')).toEqual({
-      hosts: [{ host: 'h', port: 2181 }],
-      chroot: undefined,
-    });
-    expect(parseConnectString('h:1/').chroot).toBeUndefined();
-  });
-
-  it('names the field on bad input', () => {
-    for (const bad of ['', 'h', 'h:', 'h:0', 'h:x', '/app', 'h:1/app/', ',']) {
-      expect(() => parseConnectString(bad)).toThrow(InvalidArgumentError);
-    }
   });
 });
 

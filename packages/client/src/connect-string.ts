@@ -1,5 +1,5 @@
-import { InvalidArgumentError } from '../errors.js';
-import { validatePath } from '../paths.js';
+import { InvalidArgumentError } from './errors.js';
+import { validatePath } from './paths.js';
 
 /** One server address of a connect string. */
 export interface HostAddress {
@@ -15,9 +15,11 @@ export interface ParsedConnectString {
 }
 
 /**
- * Parses `host:port[,host:port…][/chroot]`. The chroot starts at the first `/` (host names cannot contain
- * one), so several hosts with a chroot parse correctly. IPv6 hosts are written in brackets: `[::1]:2181`.
- * Every server needs its port, as in the Java client.
+ * Parses `host:port[,host:port…][/chroot]`, the one connect-string parser of both transports (the native
+ * one validates with it before the C client sees the string, so a typo fails typed instead of leaving a
+ * handle that never connects). The chroot starts at the first `/` (host names cannot contain one). IPv6
+ * hosts are written in brackets: `[::1]:2181`. Every server needs its port, as in the Java client; one
+ * trailing comma is tolerated, empty entries and white space are not.
  *
  * @example
  * ```ts
@@ -25,7 +27,7 @@ export interface ParsedConnectString {
  * ```
  */
 export function parseConnectString(connectString: string): ParsedConnectString {
-  if (typeof connectString !== 'string' || connectString.trim().length === 0) {
+  if (typeof connectString !== 'string' || connectString.length === 0) {
     throw new InvalidArgumentError('connectString', 'must be a non-empty string');
   }
   const slash = connectString.indexOf('/');
@@ -42,9 +44,9 @@ export function parseConnectString(connectString: string): ParsedConnectString {
     if (chroot === '/') chroot = undefined;
   }
   const hosts: HostAddress[] = [];
-  for (const raw of hostPart.split(',')) {
-    const entry = raw.trim();
-    if (entry.length === 0) continue;
+  const entries = hostPart.split(',');
+  if (entries.length > 1 && entries.at(-1) === '') entries.pop();
+  for (const entry of entries) {
     let host: string;
     let portText: string | undefined;
     if (entry.startsWith('[')) {
@@ -62,11 +64,18 @@ export function parseConnectString(connectString: string): ParsedConnectString {
       host = colon === -1 ? entry : entry.slice(0, colon);
       portText = colon === -1 ? undefined : entry.slice(colon + 1);
     }
-    const port = portText === undefined || portText === '' ? Number.NaN : Number(portText);
-    if (host.length === 0 || !Number.isInteger(port) || port < 1 || port > 65535) {
+    const port =
+      portText === undefined || !/^\d{1,5}$/.test(portText) ? Number.NaN : Number(portText);
+    if (
+      host.length === 0 ||
+      /[\s,/]/.test(host) ||
+      !Number.isInteger(port) ||
+      port < 1 ||
+      port > 65535
+    ) {
       throw new InvalidArgumentError(
         'connectString',
-        `bad server address ${JSON.stringify(entry)}`,
+        `bad server address ${JSON.stringify(entry)} (in ${JSON.stringify(connectString)})`,
       );
     }
     hosts.push({ host, port });
