@@ -1,4 +1,5 @@
 import type { Unsubscribe } from '@zookit/client';
+import { listen } from '@zookit/framework/recipe-kit';
 import type { RecipeState } from '@zookit/framework/recipe-kit';
 import type { WaitOptions, ZkFramework } from '@zookit/framework';
 import { ReplaySubject } from 'rxjs';
@@ -128,24 +129,18 @@ export abstract class CacheView<T, D> implements AsyncDisposable {
     listener: (event: CacheEvent<T>) => void,
     options: { signal?: AbortSignal } = {},
   ): Unsubscribe {
-    return this.#listen(this.events$, listener, options.signal);
+    return listen(this.events$, listener, (e) => this.#engine.report(e), options.signal);
   }
 
   /** Calls `listener` with the latest data now (if loaded) and after every change. */
   onChange(listener: (data: D) => void, options: { signal?: AbortSignal } = {}): Unsubscribe {
-    return this.#listen(this.data$, listener, options.signal);
+    return listen(this.data$, listener, (e) => this.#engine.report(e), options.signal);
   }
 
   /** Calls `listener` with every background failure. */
   onError(listener: (error: Error) => void, options: { signal?: AbortSignal } = {}): Unsubscribe {
-    const subscription = this.errors$.subscribe((error) => {
-      try {
-        listener(error);
-      } catch {
-        // Reporting it to errors$ would call this listener again.
-      }
-    });
-    return unsubscriber(() => subscription.unsubscribe(), options.signal);
+    // A throwing error listener is dropped: reporting it to errors$ would call this listener again.
+    return listen(this.errors$, listener, () => undefined, options.signal);
   }
 
   // ---- for the views ---------------------------------------------------------------------------------
@@ -194,33 +189,4 @@ export abstract class CacheView<T, D> implements AsyncDisposable {
       if (this.state !== 'closed') this.#data.next(this.currentData());
     });
   }
-
-  #listen<V>(
-    source: Observable<V>,
-    listener: (value: V) => void,
-    signal: AbortSignal | undefined,
-  ): Unsubscribe {
-    const subscription = source.subscribe((value) => {
-      try {
-        listener(value);
-      } catch (error) {
-        this.#engine.report(error);
-      }
-    });
-    return unsubscriber(() => subscription.unsubscribe(), signal);
-  }
-}
-
-function unsubscriber(unsubscribe: () => void, signal: AbortSignal | undefined): Unsubscribe {
-  if (signal === undefined) return unsubscribe;
-  if (signal.aborted) {
-    unsubscribe();
-    return unsubscribe;
-  }
-  const onAbort = (): void => unsubscribe();
-  signal.addEventListener('abort', onAbort, { once: true });
-  return () => {
-    signal.removeEventListener('abort', onAbort);
-    unsubscribe();
-  };
 }

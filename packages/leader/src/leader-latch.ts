@@ -2,6 +2,7 @@ import { joinPath, NoNodeError, nodeName } from '@zookit/client';
 import type { Stat, Unsubscribe } from '@zookit/client';
 import type { ZkFramework } from '@zookit/framework';
 import {
+  listen,
   OwnedNode,
   parseRecipeOptions,
   RecipeLifecycle,
@@ -16,7 +17,6 @@ import { z } from 'zod';
 
 import { checkRecipePath } from './internal/options.js';
 import { untilDoneIfConnected, writableConnection } from './internal/connection-guards.js';
-import { listen } from './internal/listen.js';
 import { waitForTrue } from './internal/wait-for-true.js';
 import { NO_LEADER, readParticipants } from './participant.js';
 import type { Participant } from './participant.js';

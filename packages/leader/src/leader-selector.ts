@@ -1,6 +1,7 @@
 import type { Unsubscribe } from '@zookit/client';
 import type { ZkFramework } from '@zookit/framework';
 import {
+  listen,
   localAddress,
   parseRecipeOptions,
   RecipeLifecycle,
@@ -20,7 +21,6 @@ import {
   writableConnection,
 } from './internal/connection-guards.js';
 import { checkRecipePath } from './internal/options.js';
-import { listen } from './internal/listen.js';
 import { waitForTrue } from './internal/wait-for-true.js';
 import { LeadershipLostError } from './leadership-lost-error.js';
 import type { LeadershipLostReason } from './leadership-lost-error.js';

@@ -2,8 +2,10 @@ import { ClientClosedError, ClosingError, ConnectionLossError } from '@zookit/cl
 import type { Acl, Unsubscribe, WireTlsOptions, ZkClient } from '@zookit/client';
 import { withRetry } from '@zookit/retry';
 import type { RetryPolicy } from '@zookit/retry';
-import { Subject } from 'rxjs';
+import { skip, Subject } from 'rxjs';
 import type { Observable } from 'rxjs';
+
+import { listen } from '../recipe-kit/listen.js';
 
 import type { AclProvider } from '../acl-provider.js';
 import type { ConnectionStateEvent } from '../connection/connection-state.js';
@@ -110,21 +112,10 @@ export class FrameworkCore {
     listener: (event: ConnectionStateEvent) => void,
     options: { signal?: AbortSignal; emitCurrent?: boolean },
   ): Unsubscribe {
-    let skip = options.emitCurrent !== true && this.sessions.current !== undefined;
-    const subscription = this.sessions.states$.subscribe((event) => {
-      if (skip) {
-        skip = false;
-        return;
-      }
-      try {
-        listener(event);
-      } catch (error) {
-        this.reportError(error);
-      }
-    });
-    const unsubscribe = (): void => subscription.unsubscribe();
-    options.signal?.addEventListener('abort', unsubscribe, { once: true });
-    return unsubscribe;
+    // The stream replays the latest state; a listener asks for it explicitly.
+    const replaying = options.emitCurrent !== true && this.sessions.current !== undefined;
+    const source = replaying ? this.sessions.states$.pipe(skip(1)) : this.sessions.states$;
+    return listen(source, listener, (error) => this.reportError(error), options.signal);
   }
 
   /** Reports a background failure. Never throws. */

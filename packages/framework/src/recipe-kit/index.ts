@@ -1,4 +1,5 @@
 export { HolderGuard } from './holder-guard.js';
+export { listen } from './listen.js';
 export { OwnedNode } from './owned-node.js';
 export { RecipeLifecycle } from './recipe-lifecycle.js';
 export { localAddress, parseRecipeOptions } from './recipe-options.js';
