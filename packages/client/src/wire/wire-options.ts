@@ -1,7 +1,6 @@
-import { InvalidArgumentError } from '../errors.js';
 import type { ZkClientOptions } from '../zk-client.js';
 import { Chroot } from './chroot.js';
-import { parseConnectString } from '../connect-string.js';
+import { positiveInt, resolveClientOptions } from '../client-options.js';
 import { SET_WATCHES_BATCH_BYTES } from './set-watches-batches.js';
 import { toTlsConnectionOptions, type WireTlsOptions } from './tls-options.js';
 import type { WireSessionOptions } from './wire-session.js';
@@ -30,14 +29,6 @@ export interface WireZkClientOptions extends ZkClientOptions {
   readonly onConnectionError?: (error: Error, server: string) => void;
 }
 
-function positiveInt(field: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value <= 0) {
-    throw new InvalidArgumentError(field, `must be a positive integer, got ${String(value)}`);
-  }
-  return value;
-}
-
 /** Resolved settings of a wire client. */
 export interface ResolvedWireOptions {
   readonly session: WireSessionOptions;
@@ -54,33 +45,20 @@ export interface ResolvedWireOptions {
  * ```
  */
 export function resolveWireOptions(o: WireZkClientOptions): ResolvedWireOptions {
-  if (typeof o !== 'object' || o === null)
-    throw new InvalidArgumentError('options', 'must be an object');
-  const { hosts, chroot } = parseConnectString(o.connectString);
-  if (
-    o.sessionId !== undefined &&
-    (typeof o.sessionId !== 'bigint' || o.sessionPassword === undefined)
-  ) {
-    throw new InvalidArgumentError(
-      'sessionId',
-      'must be a bigint, given together with sessionPassword',
-    );
-  }
-  if (o.sessionPassword !== undefined && !Buffer.isBuffer(o.sessionPassword)) {
-    throw new InvalidArgumentError('sessionPassword', 'must be a Buffer');
-  }
+  const common = resolveClientOptions(o);
+  const { hosts, chroot } = common.parsed;
   const warn = (error: unknown) =>
     process.emitWarning(`zookit listener threw: ${String(error)}`, 'ZookitWarning');
   return {
-    connectString: o.connectString,
-    connectTimeoutMs: positiveInt('connectTimeoutMs', o.connectTimeoutMs, 15_000),
+    connectString: common.connectString,
+    connectTimeoutMs: common.connectTimeoutMs,
     session: {
       hosts,
-      shuffleHosts: o.deterministicHostOrder !== true,
+      shuffleHosts: !common.deterministicHostOrder,
       random: o.random ?? Math.random,
-      sessionTimeoutMs: positiveInt('sessionTimeoutMs', o.sessionTimeoutMs, 10_000),
-      sessionId: o.sessionId,
-      sessionPassword: o.sessionPassword,
+      sessionTimeoutMs: common.sessionTimeoutMs,
+      sessionId: common.sessionId,
+      sessionPassword: common.sessionPassword,
       canBeReadOnly: o.canBeReadOnly === true,
       tls: toTlsConnectionOptions(o.tls),
       xidSeed: o.xidSeed ?? 1,
