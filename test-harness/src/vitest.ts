@@ -126,6 +126,18 @@ export interface ZkFixtures {
   serverLogs: undefined;
 }
 
+// Vitest tears fixtures down BEFORE it runs `onTestFinished` hooks, which is where tests close their clients
+// and recipes. Removing the namespace in the fixture's teardown therefore raced live recipes that re-create
+// their nodes (a LeaderLatch whose node vanishes makes a new one), and the removal failed with NotEmpty. The
+// hooks run as a stack and a fixture is set up before the test body registers anything, so a hook
+// registered here runs after every hook the test registers.
+function removeAfterEverythingElse(
+  onTestFinished: TestContext['onTestFinished'],
+  remove: () => Promise<void>,
+): void {
+  onTestFinished(() => remove());
+}
+
 /**
  * Vitest's `test` with ZooKeeper fixtures: every fixture is lazy, so a test pays only for what it names.
  *
@@ -142,16 +154,16 @@ export const test = base.extend<ZkFixtures>({
   // Vitest reads each fixture's dependencies from its destructuring pattern, so `{}` is required.
   zkStandalone: async ({}, use) => use(provided('zkStandalone')),
   zkEnsemble3: async ({}, use) => use(provided('zkEnsemble3')),
-  namespace: async ({ zkStandalone }, use) => {
+  namespace: async ({ zkStandalone, onTestFinished }, use) => {
     const { path, remove } = await createNamespace(zkStandalone);
+    removeAfterEverythingElse(onTestFinished, remove);
     await use(path);
-    await remove();
   },
   connectString: async ({ zkStandalone, namespace }, use) => use(`${zkStandalone}${namespace}`),
-  ensembleNamespace: async ({ zkEnsemble3 }, use) => {
+  ensembleNamespace: async ({ zkEnsemble3, onTestFinished }, use) => {
     const { path, remove } = await createNamespace(zkEnsemble3);
+    removeAfterEverythingElse(onTestFinished, remove);
     await use(path);
-    await remove();
   },
   ensembleConnectString: async ({ zkEnsemble3, ensembleNamespace }, use) =>
     use(`${zkEnsemble3}${ensembleNamespace}`),

@@ -60,6 +60,36 @@ test.sequential(
   },
 );
 
+let namespaceSeenByHook: boolean | undefined;
+test.sequential(
+  "the namespace outlives the test's own onTestFinished hooks, where recipes are closed (1/2)",
+  async ({ namespace, zkStandalone, onTestFinished }) => {
+    // A hook registered by the test, like `onTestFinished(() => latch.close())`: the namespace must
+    // still be there when it runs, or a live recipe re-creates nodes under a half-deleted tree.
+    onTestFinished(async () => {
+      const root = await MiniZkClient.connect({ connectString: zkStandalone });
+      try {
+        namespaceSeenByHook = await root.exists(namespace);
+        previousNamespace = namespace;
+      } finally {
+        await root.close();
+      }
+    });
+  },
+);
+test.sequential(
+  "the namespace outlives the test's own onTestFinished hooks, where recipes are closed (2/2)",
+  async ({ zkStandalone, expect }) => {
+    expect(namespaceSeenByHook).toBe(true);
+    const root = await MiniZkClient.connect({ connectString: zkStandalone });
+    try {
+      await expect(root.exists(previousNamespace ?? '/')).resolves.toBe(false);
+    } finally {
+      await root.close();
+    }
+  },
+);
+
 test('the ensemble namespace replicates to every member', async ({
   ensembleNamespace,
   ensembleConnectString,
