@@ -63,7 +63,7 @@ test.sequential(
 let namespaceSeenByHook: boolean | undefined;
 test.sequential(
   "the namespace outlives the test's own onTestFinished hooks, where recipes are closed (1/2)",
-  async ({ namespace, zkStandalone, onTestFinished }) => {
+  ({ namespace, zkStandalone, onTestFinished }) => {
     // A hook registered by the test, like `onTestFinished(() => latch.close())`: the namespace must
     // still be there when it runs, or a live recipe re-creates nodes under a half-deleted tree.
     onTestFinished(async () => {
