@@ -91,4 +91,4 @@ export type { ReadOp, ReadOpResult } from './wire/multi-ops.js';
 export type { ClientInfo } from './wire/records/data-records.js';
 export type { TlsMaterial, WireTlsOptions } from './wire/tls-options.js';
 export type { WireZkClientOptions } from './wire/wire-options.js';
-export type { ReconfigOptions } from './wire/wire-zk-client.js';
+export type { ReconfigOptions } from './wire/reconfig-request.js';

@@ -9,16 +9,43 @@ import type { WatchKind } from './watch-manager.js';
 import { request } from './wire-request.js';
 import type { WireSession } from './wire-session.js';
 
-function watchKinds(type: WatcherType, path: string): WatchKind[] {
+const ALL_KINDS: readonly WatchKind[] = [
+  'data',
+  'exist',
+  'child',
+  'persistent',
+  'persistentRecursive',
+];
+
+function watchKinds(type: WatcherType, path: string): readonly WatchKind[] {
   if (type === 'data') return ['data', 'exist'];
   if (type === 'children') return ['child'];
-  if (type === 'any') return ['data', 'exist', 'child', 'persistent', 'persistentRecursive'];
+  if (type === 'any') return ALL_KINDS;
   throw new InvalidArgumentError('type', `must be 'children', 'data' or 'any'`, { path });
 }
 
 /**
+ * Throws `InvalidArgumentError` naming `field` and `path` unless `listener` is a function.
+ *
+ * @example
+ * ```ts
+ * checkListener(options.watch, '/a'); // narrows options.watch to WatchListener
+ * ```
+ */
+export function checkListener(
+  listener: unknown,
+  path: string,
+  field = 'watch',
+): asserts listener is WatchListener {
+  if (typeof listener !== 'function')
+    throw new InvalidArgumentError(field, 'must be a function', { path });
+}
+
+/**
  * `addWatch` (opcode 106): registers the listener once the server confirms, and returns an unsubscribe that
- * removes it locally and, when it was the path's last listener of that mode, on the server too.
+ * removes it locally and, when it was the path's last listener of that mode, on the server too: with
+ * watcher type `any` when the path holds no other watch of this session (understood by every 3.6+
+ * server), else with type 4/5, which only 3.9+ servers know (3.8 keeps that watch; no listener hears it).
  *
  * @example
  * ```ts
@@ -38,9 +65,7 @@ export async function addPersistentWatch(
       path,
     });
   }
-  if (typeof listener !== 'function') {
-    throw new InvalidArgumentError('listener', 'must be a function', { path });
-  }
+  checkListener(listener, path, 'listener');
   const server = chroot.toServer(path);
   const kind: WatchKind = mode;
   const body = (w: Parameters<typeof writePathIntRequest>[0]) =>
@@ -54,8 +79,14 @@ export async function addPersistentWatch(
     done = true;
     const last = session.watches.removeListener(kind, server, listener);
     if (!last || session.state !== 'connected') return;
-    const type =
-      mode === 'persistent' ? WatcherTypeCode.persistent : WatcherTypeCode.persistentRecursive;
+    // Servers before 3.9 know no watcher types 4/5 (they answer MarshallingError and keep the watch), but
+    // every 3.6+ server removes persistent watches with `any`; it is exact when the path holds nothing
+    // else of this session.
+    const type = !session.watches.has(server, ALL_KINDS)
+      ? WatcherTypeCode.any
+      : mode === 'persistent'
+        ? WatcherTypeCode.persistent
+        : WatcherTypeCode.persistentRecursive;
     // Best effort: if this fails, the server keeps a watch nobody listens to until the session ends; it is
     // not re-registered after a reconnect.
     session
@@ -66,6 +97,33 @@ export async function addPersistentWatch(
       )
       .catch(() => undefined);
   };
+}
+
+/**
+ * ZooKeeper 3.6–3.8 keep one registration per session, path and table, and a persistent watch lives in
+ * the same tables as the one-shot ones (persistent: data and child table; recursive: data table). So the
+ * server's `removeWatches` of `data` also drops a persistent or recursive watch on that path, and of
+ * `children` a persistent one, while the client would keep them: refuse instead of diverging.
+ */
+function checkNoCollateralRemoval(
+  session: WireSession,
+  server: string,
+  path: string,
+  type: WatcherType,
+): void {
+  const hit: readonly WatchKind[] =
+    type === 'data'
+      ? ['persistent', 'persistentRecursive']
+      : type === 'children'
+        ? ['persistent']
+        : [];
+  if (!session.watches.has(server, hit)) return;
+  throw new InvalidArgumentError(
+    'type',
+    `'${type}' cannot remove only the one-shot watches of a path that also holds a persistent watch ` +
+      `(the server would drop the persistent one too); use 'any' or the addWatch unsubscribe`,
+    { path },
+  );
 }
 
 /**
@@ -88,6 +146,7 @@ export async function removeWatchesRequest(
   validatePath(path);
   const server = chroot.toServer(path);
   if (!session.watches.has(server, watchKinds(type, path))) throw new NoWatcherError({ path });
+  checkNoCollateralRemoval(session, server, path, type);
   if (!local || session.state === 'connected') {
     try {
       const body = (w: Parameters<typeof writePathIntRequest>[0]) =>

@@ -3,7 +3,7 @@ import { Chroot } from './chroot.js';
 import { positiveInt, resolveClientOptions } from '../client-options.js';
 import { SET_WATCHES_BATCH_BYTES } from './set-watches-batches.js';
 import { toTlsConnectionOptions, type WireTlsOptions } from './tls-options.js';
-import type { WireSessionOptions } from './wire-session.js';
+import type { WireSessionOptions } from './wire-session-options.js';
 
 /** Options of the wire transport: the common ones plus TLS, read-only mode and test hooks. */
 export interface WireZkClientOptions extends ZkClientOptions {

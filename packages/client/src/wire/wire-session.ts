@@ -1,74 +1,40 @@
 import { performance } from 'node:perf_hooks';
-import type { ConnectionOptions } from 'node:tls';
 import {
   AuthFailedError,
   ClientClosedError,
   ClosingError,
   ConnectionLossError,
   errorFromCode,
-  InvalidArgumentError,
   InvalidStateError,
   SessionExpiredError,
   type ZkError,
   type ZkErrorOptions,
 } from '../errors.js';
-import { watchEventTypeFromInt } from '../watch-event.js';
-import type { ClientState, SessionEvent, SessionListener } from '../zk-client.js';
-import type { Chroot } from './chroot.js';
-import type { HostAddress } from '../connect-string.js';
-import { FifoQueue } from './fifo-queue.js';
-import { HostProvider } from './host-provider.js';
-import { JuteDecodeError } from './jute-decode-error.js';
+import type { ClientState, SessionListener } from '../zk-client.js';
+import { AuthRegistry } from './auth-registry.js';
+import { Heartbeat } from './heartbeat.js';
 import { JuteReader } from './jute-reader.js';
 import { JuteWriter } from './jute-writer.js';
-import { MAX_PACKET_BYTES, OpCode, Xid } from './op-codes.js';
+import { OpCode, Xid } from './op-codes.js';
 import {
   readConnectResponse,
   readReplyHeader,
-  readWatcherEvent,
   writeConnectRequest,
 } from './records/session-records.js';
-import { AuthRegistry } from './auth-registry.js';
-import { Heartbeat } from './heartbeat.js';
-import { RwServerProbe } from './rw-server-probe.js';
+import {
+  encodeRequest,
+  RequestPipeline,
+  type ErrorFactory,
+  type PendingRequest,
+  type ReplyHandler,
+} from './request-pipeline.js';
+import { ServerConnector } from './server-connector.js';
+import { SessionListeners } from './session-listeners.js';
 import { buildSetWatchesBatches } from './set-watches-batches.js';
 import { WatchManager } from './watch-manager.js';
-import { WireConnection } from './wire-connection.js';
-import { XidGenerator } from './xid-generator.js';
-
-/** Settings of a {@link WireSession}, already defaulted and validated by the client. */
-export interface WireSessionOptions {
-  readonly hosts: readonly HostAddress[];
-  readonly shuffleHosts: boolean;
-  readonly random: () => number;
-  readonly sessionTimeoutMs: number;
-  readonly sessionId: bigint | undefined;
-  readonly sessionPassword: Buffer | undefined;
-  readonly canBeReadOnly: boolean;
-  readonly tls: ConnectionOptions | undefined;
-  readonly xidSeed: number;
-  readonly maxReplyBytes: number;
-  readonly reconnectDelayMs: number;
-  readonly closeTimeoutMs: number;
-  readonly setWatchesBatchBytes: number;
-  readonly chroot: Chroot;
-  readonly onListenerError: (error: unknown) => void;
-  readonly onConnectionError: ((error: Error, server: string) => void) | undefined;
-}
-
-/** Decodes a reply body (called only when the header's err is 0) or maps a non-zero err to an error. */
-export type ReplyHandler<T> = (err: number, reader: JuteReader) => T;
-
-/** Makes the error for one failed request, naming its path. */
-type ErrorFactory = (options: ZkErrorOptions) => ZkError;
-
-interface Request {
-  readonly frame: Buffer;
-  readonly path: string | undefined;
-  xid: number;
-  readonly onReply: (err: number, reader: JuteReader) => void;
-  readonly fail: (error: ZkError) => void;
-}
+import { deliverNotification } from './watch-notification.js';
+import type { WireConnection } from './wire-connection.js';
+import type { WireSessionOptions } from './wire-session-options.js';
 
 const REPLY_HEADER_BYTES = 16;
 
@@ -104,41 +70,42 @@ export class WireSession {
   readOnly = false;
   readonly watches: WatchManager;
   private readonly opts: WireSessionOptions;
-  private readonly hosts: HostProvider;
-  private readonly xids: XidGenerator;
-  private readonly listeners = new Set<SessionListener>();
-  private readonly pending = new FifoQueue<Request>();
-  private queued: Request[] = [];
+  private readonly requests: RequestPipeline;
+  private readonly listeners: SessionListeners;
   private readonly auth = new AuthRegistry();
   private readonly heartbeat = new Heartbeat();
-  private conn: WireConnection | undefined;
-  private currentHost: HostAddress | undefined;
+  private readonly connector: ServerConnector;
   private handshaking = false;
   private connectedOnce = false;
   private seenRwServer = false;
-  private attemptTimer: NodeJS.Timeout | undefined;
-  private reconnectTimer: NodeJS.Timeout | undefined;
   private expiryTimer: NodeJS.Timeout | undefined;
-  private readonly rwProbe: RwServerProbe;
   private closing: Promise<void> | undefined;
-  private connWaiters: { resolve(): void; reject(error: ZkError): void }[] = [];
-  private connClosed: (() => void) | undefined;
 
   constructor(opts: WireSessionOptions, watches: WatchManager = new WatchManager()) {
     this.opts = opts;
     this.watches = watches;
-    this.hosts = new HostProvider(opts.hosts, opts.shuffleHosts, opts.random);
-    this.xids = new XidGenerator(opts.xidSeed);
+    this.requests = new RequestPipeline(opts.xidSeed);
+    this.listeners = new SessionListeners(opts.onListenerError);
     this.sessionId = opts.sessionId ?? 0n;
     this.passwd = opts.sessionPassword ?? Buffer.alloc(16);
     this.seenRwServer = opts.sessionId !== undefined;
-    this.rwProbe = new RwServerProbe(this.hosts.order, opts.random, (host) => this.switchTo(host));
+    this.connector = new ServerConnector(opts, {
+      onOpen: (conn) => this.onOpen(conn),
+      onFrame: (conn, frame) => this.onFrame(conn, frame),
+      onClose: (conn, error) => this.onClose(conn, error),
+      mayConnect: () => !FINAL.has(this.state) && this.closing === undefined,
+      mayLeaveReadOnly: () => this.readOnly && !FINAL.has(this.state),
+      sessionTimeoutMs: () => this.negotiatedTimeoutMs ?? this.opts.sessionTimeoutMs,
+    });
+  }
+
+  private get conn(): WireConnection | undefined {
+    return this.connector.conn;
   }
 
   /** Subscribes to session events. */
   onEvent(listener: SessionListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 
   /** Hands an exception thrown by a user listener to the `onListenerError` option. */
@@ -150,14 +117,14 @@ export class WireSession {
   start(): void {
     if (this.state !== 'idle') return;
     this.state = 'connecting';
-    this.attempt();
+    this.connector.attempt();
   }
 
   /** Resolves on the next `connected` (at once if connected); rejects when the session ends. */
   whenConnected(): Promise<void> {
     if (this.state === 'connected') return Promise.resolve();
     if (FINAL.has(this.state)) return Promise.reject(this.finalError({}));
-    return new Promise((resolve, reject) => this.connWaiters.push({ resolve, reject }));
+    return this.listeners.nextConnected();
   }
 
   /**
@@ -175,21 +142,9 @@ export class WireSession {
         reject(this.finalError({ path }));
         return;
       }
-      const w = new JuteWriter(true);
-      w.writeInt(0); // xid, patched in when the request is sent
-      w.writeInt(opCode);
-      body?.(w);
-      if (w.length > MAX_PACKET_BYTES) {
-        reject(
-          new InvalidArgumentError(
-            'request',
-            `encodes to ${w.length} bytes, over the server's 1 MiB limit`,
-          ),
-        );
-        return;
-      }
+      // A throw here (a body that cannot be encoded, a frame over the limit) rejects the promise.
       this.dispatch({
-        frame: w.finishFrame(),
+        frame: encodeRequest(opCode, body),
         path,
         xid: 0,
         onReply: (err, r) => resolve(handler(err, r)),
@@ -215,53 +170,13 @@ export class WireSession {
     return this.state === 'connected' && !this.handshaking && this.conn !== undefined;
   }
 
-  private dispatch(req: Request): void {
-    if (!this.isReady() || this.conn === undefined) {
-      this.queued.push(req);
-      return;
-    }
-    req.xid = this.xids.next();
-    req.frame.writeInt32BE(req.xid, 4);
-    this.pending.push(req);
-    this.conn.send(req.frame);
-  }
-
-  // ---- connecting -------------------------------------------------------------------------------------
-
-  private attemptTimeoutMs(): number {
-    return Math.max(
-      1000,
-      (this.negotiatedTimeoutMs ?? this.opts.sessionTimeoutMs) / this.hosts.size,
-    );
-  }
-
-  private attempt(host?: HostAddress): void {
-    this.reconnectTimer = undefined;
-    if (FINAL.has(this.state) || this.closing !== undefined) return;
-    const target = host ?? this.hosts.next();
-    this.currentHost = target;
-    const { host: name, port } = target;
-    const conn: WireConnection = new WireConnection(
-      name,
-      port,
-      this.opts.tls,
-      this.opts.maxReplyBytes,
-      {
-        onOpen: () => this.onOpen(conn),
-        onFrame: (frame) => this.onFrame(conn, frame),
-        onClose: (error) => this.onClose(conn, error),
-      },
-    );
-    this.conn = conn;
-    this.handshaking = true;
-    this.attemptTimer = setTimeout(
-      () => conn.close(new Error('connect timeout')),
-      this.attemptTimeoutMs(),
-    );
+  private dispatch(req: PendingRequest): void {
+    this.requests.dispatch(req, this.isReady() ? this.conn : undefined);
   }
 
   private onOpen(conn: WireConnection): void {
     if (conn !== this.conn) return;
+    this.handshaking = true;
     const w = new JuteWriter(true);
     writeConnectRequest(w, {
       protocolVersion: 0,
@@ -291,7 +206,7 @@ export class WireSession {
       throw errorFromCode(err);
     }
     const res = readConnectResponse(r);
-    clearTimeout(this.attemptTimer);
+    this.connector.answered();
     if (res.timeOutMs <= 0 || res.sessionId === 0n) {
       this.end('expired');
       return;
@@ -305,22 +220,18 @@ export class WireSession {
     if (!res.readOnly) this.seenRwServer = true;
     this.handshaking = false;
     this.state = 'connected';
-    this.hosts.onConnected();
     clearTimeout(this.expiryTimer);
     this.prime();
     this.heartbeat.start(conn, res.timeOutMs);
-    if (res.readOnly && this.currentHost !== undefined) this.rwProbe.start(this.currentHost);
-    else this.rwProbe.stop();
-    this.emit({
+    this.connector.established(res.readOnly);
+    this.listeners.emit({
       type: 'connected',
       sessionId: res.sessionId,
       negotiatedTimeoutMs: res.timeOutMs,
       readOnly: res.readOnly,
       initial,
     });
-    const waiters = this.connWaiters;
-    this.connWaiters = [];
-    for (const w of waiters) w.resolve();
+    this.listeners.connected();
   }
 
   /** Connection priming, in `ClientCnxn.primeConnection` order: auth, then watches, then user requests. */
@@ -332,7 +243,7 @@ export class WireSession {
       this.lastZxid,
       this.opts.setWatchesBatchBytes,
     )) {
-      const req: Request = {
+      const req: PendingRequest = {
         frame: batch,
         path: undefined,
         xid: 0,
@@ -343,9 +254,7 @@ export class WireSession {
       };
       this.dispatch(req);
     }
-    const queued = this.queued;
-    this.queued = [];
-    for (const req of queued) this.dispatch(req);
+    if (conn !== undefined) this.requests.flush(conn);
   }
 
   private onReply(r: JuteReader): void {
@@ -354,60 +263,22 @@ export class WireSession {
     const err = r.readInt();
     if (xid === Xid.ping) return;
     if (xid === Xid.notification) {
-      this.onNotification(r);
+      deliverNotification(r, this.watches, this.opts.chroot, this.opts.onListenerError);
       return;
     }
     if (xid === Xid.auth) {
       if (this.auth.onReply(err)) this.end('authFailed');
       return;
     }
-    const req = this.pending.shift();
-    if (req === undefined || req.xid !== xid) {
-      if (req !== undefined) req.fail(new ConnectionLossError({ path: req.path }));
-      throw new JuteDecodeError(
-        `reply xid ${xid} does not match the oldest request (${req?.xid ?? 'none'})`,
-        0,
-      );
-    }
+    const req = this.requests.take(xid);
     if (zxid > this.lastZxid) this.lastZxid = zxid;
-    try {
-      req.onReply(err, r);
-    } catch (e) {
-      if (e instanceof JuteDecodeError) {
-        req.fail(new ConnectionLossError({ cause: e, path: req.path }));
-        throw e;
-      }
-      req.fail(e as ZkError);
-    }
-  }
-
-  private onNotification(r: JuteReader): void {
-    const ev = readWatcherEvent(r);
-    const type = watchEventTypeFromInt[ev.type];
-    if (type === undefined) return;
-    const listeners = this.watches.trigger(ev.type, ev.path);
-    if (listeners.size === 0) return;
-    const event = { type, path: this.opts.chroot.toClient(ev.path) };
-    for (const l of listeners) {
-      try {
-        l(event);
-      } catch (e) {
-        this.opts.onListenerError(e);
-      }
-    }
+    RequestPipeline.deliver(req, err, r);
   }
 
   private onClose(conn: WireConnection, error: Error | undefined): void {
-    if (conn !== this.conn) return;
-    this.conn = undefined;
+    if (!this.connector.closed(conn, error)) return;
     this.handshaking = false;
-    clearTimeout(this.attemptTimer);
     this.heartbeat.stop();
-    this.rwProbe.stop();
-    this.connClosed?.();
-    if (error !== undefined && this.currentHost !== undefined) {
-      this.opts.onConnectionError?.(error, `${this.currentHost.host}:${this.currentHost.port}`);
-    }
     const final = FINAL.has(this.state) || this.closing !== undefined;
     const loss: ErrorFactory = final
       ? (o) => this.finalError(o)
@@ -416,27 +287,15 @@ export class WireSession {
     if (final) return;
     if (this.state === 'connected') {
       this.state = 'disconnected';
-      this.emit({ type: 'disconnected' });
+      this.listeners.emit({ type: 'disconnected' });
       this.scheduleExpiry();
     }
-    this.scheduleReconnect();
+    this.connector.scheduleReconnect();
   }
 
   private failAll(unsent: ErrorFactory, sent: ErrorFactory): void {
-    for (const req of this.pending.drain()) req.fail(sent({ path: req.path }));
-    const queued = this.queued;
-    this.queued = [];
-    for (const req of queued) req.fail(unsent({ path: req.path }));
+    this.requests.failAll(unsent, sent);
     this.auth.failAll(sent({}));
-  }
-
-  private scheduleReconnect(): void {
-    let delay = 0;
-    if (this.hosts.cycleComplete) {
-      this.hosts.startCycle();
-      delay = this.opts.reconnectDelayMs * (0.5 + this.opts.random() / 2);
-    }
-    this.reconnectTimer = setTimeout(() => this.attempt(), delay);
   }
 
   private scheduleExpiry(): void {
@@ -455,24 +314,6 @@ export class WireSession {
       Math.max(0, Math.ceil(left)),
     );
   }
-
-  /** Switches to a read-write server found by the read-only probe. */
-  private switchTo(host: HostAddress): void {
-    if (!this.readOnly || this.conn === undefined || FINAL.has(this.state)) return;
-    const old = this.conn;
-    clearTimeout(this.reconnectTimer);
-    // Reconnect to the probed host right after the old socket closes.
-    this.connClosed = () => {
-      this.connClosed = undefined;
-      queueMicrotask(() => {
-        clearTimeout(this.reconnectTimer);
-        if (!FINAL.has(this.state) && this.conn === undefined) this.attempt(host);
-      });
-    };
-    old.close(new Error('moving to a read-write server'));
-  }
-
-  // ---- timers -----------------------------------------------------------------------------------------
 
   // ---- ending -----------------------------------------------------------------------------------------
 
@@ -497,18 +338,14 @@ export class WireSession {
     );
     this.conn?.close();
     this.watches.clear();
-    this.emit({ type: state });
-    const waiters = this.connWaiters;
-    this.connWaiters = [];
-    for (const w of waiters) w.reject(this.finalError({}));
+    this.listeners.emit({ type: state });
+    this.listeners.ended(() => this.finalError({}));
   }
 
   private stopTimers(): void {
-    clearTimeout(this.attemptTimer);
+    this.connector.stop();
     this.heartbeat.stop();
-    clearTimeout(this.reconnectTimer);
     clearTimeout(this.expiryTimer);
-    this.rwProbe.stop();
   }
 
   /**
@@ -522,39 +359,27 @@ export class WireSession {
 
   private async doClose(): Promise<void> {
     this.stopTimers();
-    const queued = this.queued;
-    this.queued = [];
-    for (const req of queued) req.fail(new ClientClosedError({ path: req.path }));
+    this.requests.failQueued((o) => new ClientClosedError(o));
     this.auth.failQueued(new ClientClosedError());
     const conn = this.conn;
     if (conn !== undefined) {
       if (this.isReady()) {
         let timer: NodeJS.Timeout | undefined;
         const reply = new Promise<void>((resolve) => {
-          const w = new JuteWriter(true, 16);
-          w.writeInt(0);
-          w.writeInt(OpCode.closeSession);
-          const req: Request = {
-            frame: w.finishFrame(),
+          const req: PendingRequest = {
+            frame: encodeRequest(OpCode.closeSession, undefined),
             path: undefined,
             xid: 0,
             onReply: () => resolve(),
             fail: () => resolve(),
           };
-          req.xid = this.xids.next();
-          req.frame.writeInt32BE(req.xid, 4);
-          this.pending.push(req);
-          conn.send(req.frame);
+          this.requests.dispatch(req, conn);
           timer = setTimeout(resolve, this.opts.closeTimeoutMs);
         });
         await reply;
         clearTimeout(timer);
       }
-      if (this.conn === conn) {
-        const gone = new Promise<void>((resolve) => (this.connClosed = resolve));
-        conn.close();
-        await gone;
-      }
+      await this.connector.closeCurrent();
     }
     this.failAll(
       (o) => new ClientClosedError(o),
@@ -562,19 +387,7 @@ export class WireSession {
     );
     this.state = 'closed';
     this.watches.clear();
-    const waiters = this.connWaiters;
-    this.connWaiters = [];
-    for (const w of waiters) w.reject(new ClientClosedError());
-    this.emit({ type: 'closed' });
-  }
-
-  private emit(event: SessionEvent): void {
-    for (const l of [...this.listeners]) {
-      try {
-        l(event);
-      } catch (e) {
-        this.opts.onListenerError(e);
-      }
-    }
+    this.listeners.ended(() => new ClientClosedError());
+    this.listeners.emit({ type: 'closed' });
   }
 }

@@ -1,15 +1,7 @@
-import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
 import type { Acl } from '../acl.js';
 import { Acls } from '../acl.js';
 import { createModeFlag } from '../create-mode.js';
-import {
-  ClientClosedError,
-  ConnectTimeoutError,
-  errorFromCode,
-  InvalidArgumentError,
-  InvalidStateError,
-} from '../errors.js';
+import { ClientClosedError, InvalidArgumentError, InvalidStateError } from '../errors.js';
 import { validatePath } from '../paths.js';
 import type { Stat } from '../stat.js';
 import { checkAcl, checkCreate, toData, toVersion } from '../validate.js';
@@ -48,29 +40,32 @@ import {
   type ReadOpResult,
 } from './multi-ops.js';
 import { OpCode } from './op-codes.js';
-import { readClientInfoVector, readStat, type ClientInfo } from './records/data-records.js';
+import { readStat, type ClientInfo } from './records/data-records.js';
 import {
   writeCreateRequest,
   writePathIntRequest,
   writePathRequest,
-  writePathWatchRequest,
-  writeReconfigRequest,
   writeSetAclRequest,
   writeSetDataRequest,
 } from './records/request-records.js';
 import {
   readCreate2Response,
   readGetAclResponse,
-  readGetChildren2Response,
-  readGetDataResponse,
   readPathResponse,
 } from './records/response-records.js';
+import { existsRequest, getChildrenRequest, getDataRequest } from './read-requests.js';
+import { reconfigRequest, type ReconfigOptions } from './reconfig-request.js';
+import {
+  getAllChildrenNumberRequest,
+  getConfigRequest,
+  getEphemeralsRequest,
+  whoAmIRequest,
+} from './server-queries.js';
 import { addPersistentWatch, checkWatchesRequest, removeWatchesRequest } from './watch-requests.js';
 import { request } from './wire-request.js';
+import { connectWireSession } from './wire-connect.js';
 import { resolveWireOptions, type WireZkClientOptions } from './wire-options.js';
 import { WireSession } from './wire-session.js';
-
-const CONFIG_NODE = '/zookeeper/config';
 
 /** Every capability: the wire transport implements the whole protocol. */
 export const WIRE_CAPABILITIES: TransportCapabilities = Object.freeze({
@@ -83,24 +78,6 @@ export const WIRE_CAPABILITIES: TransportCapabilities = Object.freeze({
   extendedQueries: true,
   readOnly: true,
 });
-
-/** Membership change of {@link WireZkClient.reconfig}; members are `server.N=host:port:port;clientPort`. */
-export interface ReconfigOptions {
-  readonly joiningServers?: string;
-  readonly leavingServers?: string;
-  readonly newMembers?: string;
-  /** Expected current config version (the `version` in `getConfig`), or -1n (default) for any. */
-  readonly fromConfig?: bigint;
-}
-
-function checkListener(
-  listener: unknown,
-  path: string,
-  field = 'watch',
-): asserts listener is WatchListener {
-  if (typeof listener !== 'function')
-    throw new InvalidArgumentError(field, 'must be a function', { path });
-}
 
 /**
  * zookit's own TypeScript implementation of the ZooKeeper client protocol over `node:net`/`node:tls`: every
@@ -164,47 +141,17 @@ export class WireZkClient implements ZkClient {
     if (this.session.state === 'closed') throw new ClientClosedError();
     if (this.connecting !== undefined)
       throw new InvalidStateError({ cause: new Error('connect() was already called') });
-    this.connecting = this.doConnect(options);
-    return this.connecting;
-  }
-
-  private async doConnect({ signal }: ConnectOptions): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    let onAbort: (() => void) | undefined;
-    const stop = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new ConnectTimeoutError(this.connectTimeoutMs, this.connectString)),
-        this.connectTimeoutMs,
-      );
-      onAbort = () => reject(new ClientClosedError({ cause: signal?.reason }));
-      if (signal?.aborted === true) onAbort();
-      else signal?.addEventListener('abort', onAbort, { once: true });
-    });
-    try {
-      await Promise.race([this.checkHostsResolve(), stop]);
-      this.session.start();
-      await Promise.race([this.session.whenConnected(), stop]);
-    } catch (e) {
-      // An expired or refused session is already final (and released); only a wait cut short needs closing.
-      const state = this.session.state;
-      if (state !== 'expired' && state !== 'authFailed') await this.close();
-      throw e;
-    } finally {
-      clearTimeout(timer);
-      if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort);
-    }
-  }
-
-  /** Like Java's `StaticHostProvider`: a connect string none of whose hosts resolves is an argument error. */
-  private async checkHostsResolve(): Promise<void> {
-    const results = await Promise.allSettled(
-      this.hosts.map(async (h) => (isIP(h.host) === 0 ? (await lookup(h.host)).address : h.host)),
+    this.connecting = connectWireSession(
+      this.session,
+      {
+        hosts: this.hosts,
+        connectString: this.connectString,
+        connectTimeoutMs: this.connectTimeoutMs,
+        close: () => this.close(),
+      },
+      options,
     );
-    const failed = results.find((r) => r.status === 'rejected');
-    if (failed === undefined || results.some((r) => r.status === 'fulfilled')) return;
-    throw new InvalidArgumentError('connectString', `no host of ${this.connectString} resolves`, {
-      cause: failed.reason,
-    });
+    return this.connecting;
   }
 
   onSessionEvent(listener: SessionListener): Unsubscribe {
@@ -251,21 +198,8 @@ export class WireZkClient implements ZkClient {
     );
   }
 
-  async getData(path: string, options: WatchOptions = {}): Promise<DataResult> {
-    validatePath(path);
-    const watch = options.watch;
-    if (watch !== undefined) checkListener(watch, path);
-    const server = this.chroot.toServer(path);
-    return this.call(
-      OpCode.getData,
-      (w) => writePathWatchRequest(w, server, watch !== undefined),
-      path,
-      (r) => {
-        const res = readGetDataResponse(r);
-        if (watch !== undefined) this.session.watches.add('data', server, watch);
-        return res;
-      },
-    );
+  getData(path: string, options: WatchOptions = {}): Promise<DataResult> {
+    return getDataRequest(this.session, this.chroot, path, options);
   }
 
   async setData(path: string, data: NodeData, options: VersionOptions = {}): Promise<Stat> {
@@ -281,43 +215,12 @@ export class WireZkClient implements ZkClient {
     );
   }
 
-  async exists(path: string, options: WatchOptions = {}): Promise<Stat | null> {
-    validatePath(path);
-    const watch = options.watch;
-    if (watch !== undefined) checkListener(watch, path);
-    const server = this.chroot.toServer(path);
-    return this.call(
-      OpCode.exists,
-      (w) => writePathWatchRequest(w, server, watch !== undefined),
-      path,
-      (r) => {
-        const stat = readStat(r);
-        if (watch !== undefined) this.session.watches.add('data', server, watch);
-        return stat;
-      },
-      (err) => {
-        if (err !== -101) throw errorFromCode(err, { path });
-        if (watch !== undefined) this.session.watches.add('exist', server, watch);
-        return null;
-      },
-    );
+  exists(path: string, options: WatchOptions = {}): Promise<Stat | null> {
+    return existsRequest(this.session, this.chroot, path, options);
   }
 
-  async getChildren(path: string, options: WatchOptions = {}): Promise<ChildrenResult> {
-    validatePath(path);
-    const watch = options.watch;
-    if (watch !== undefined) checkListener(watch, path);
-    const server = this.chroot.toServer(path);
-    return this.call(
-      OpCode.getChildren2,
-      (w) => writePathWatchRequest(w, server, watch !== undefined),
-      path,
-      (r) => {
-        const res = readGetChildren2Response(r);
-        if (watch !== undefined) this.session.watches.add('child', server, watch);
-        return res;
-      },
-    );
+  getChildren(path: string, options: WatchOptions = {}): Promise<ChildrenResult> {
+    return getChildrenRequest(this.session, this.chroot, path, options);
   }
 
   async delete(path: string, options: VersionOptions = {}): Promise<void> {
@@ -370,20 +273,9 @@ export class WireZkClient implements ZkClient {
     await this.call(OpCode.sync, (w) => writePathRequest(w, server), path, readPathResponse);
   }
 
-  async getConfig(options: WatchOptions = {}): Promise<DataResult> {
-    const watch = options.watch;
-    if (watch !== undefined) checkListener(watch, CONFIG_NODE);
-    // The config node is never under the chroot (ZOOKEEPER-4565): neither the request nor the watch key.
-    return this.call(
-      OpCode.getData,
-      (w) => writePathWatchRequest(w, CONFIG_NODE, watch !== undefined),
-      CONFIG_NODE,
-      (r) => {
-        const res = readGetDataResponse(r);
-        if (watch !== undefined) this.session.watches.add('data', CONFIG_NODE, watch);
-        return res;
-      },
-    );
+  /** Reads the ensemble's dynamic configuration (`/zookeeper/config`, never under the chroot). */
+  getConfig(options: WatchOptions = {}): Promise<DataResult> {
+    return getConfigRequest(this.session, options);
   }
 
   async multi(ops: readonly Op[]): Promise<OpResult[]> {
@@ -401,6 +293,29 @@ export class WireZkClient implements ZkClient {
     return addPersistentWatch(this.session, this.chroot, path, mode, listener);
   }
 
+  /**
+   * Removes this session's watches of `type` on `path`, on the server and locally; each removed listener
+   * gets a `dataWatchRemoved`, `childWatchRemoved` or `persistentWatchRemoved` event. `NoWatcherError`
+   * (nothing sent) when no local watch matches; with `local`, the local watches go even when the server
+   * cannot be reached.
+   *
+   * Persistent watches (`addWatch`), as ZooKeeper 3.8.0 was seen to treat them: it has no watcher types
+   * for them (types 4 and 5 came in 3.9; 3.8 answers MarshallingError), and it keeps one registration
+   * per session, path and table, shared by one-shot and persistent watches. So:
+   * - `'any'` removes them with everything else on the path, on the server as locally;
+   * - `'data'` would drop a persistent or recursive watch on the path along with the data watches, and
+   *   `'children'` a persistent (non-recursive) one along with the child watches: when the path holds such
+   *   a watch this is refused with `InvalidArgumentError` (field `type`, the path), sent nothing;
+   * - `'children'` next to a recursive watch removes only the child watches (the server keeps the
+   *   recursive one, which lives in its data table).
+   * To remove just one persistent watch, call the unsubscribe `addWatch` returned.
+   *
+   * @example
+   * ```ts
+   * await client.getData('/a', { watch: () => undefined });
+   * await client.removeWatches('/a', 'data'); // the listener gets { type: 'dataWatchRemoved', path: '/a' }
+   * ```
+   */
   async removeWatches(
     path: string,
     type: WatcherType,
@@ -409,61 +324,38 @@ export class WireZkClient implements ZkClient {
     await removeWatchesRequest(this.session, this.chroot, path, type, options.local === true);
   }
 
-  /** Asks the server whether it holds a watch of this type for the path (`NoWatcherError` if not). */
+  /**
+   * Asks the server whether it holds a watch of this type for the path; `NoWatcherError` if not, or
+   * (without asking) if no local watch of that type exists: a persistent watch counts for `'any'` only.
+   */
   async checkWatches(path: string, type: WatcherType): Promise<void> {
     await checkWatchesRequest(this.session, this.chroot, path, type);
   }
 
   /** Paths of this session's ephemeral nodes whose path starts with `prefixPath` (ZooKeeper 3.6+). */
-  async getEphemerals(prefixPath = '/'): Promise<string[]> {
-    if (typeof prefixPath !== 'string' || !prefixPath.startsWith('/')) {
-      throw new InvalidArgumentError('prefixPath', 'must start with /', {
-        path: String(prefixPath),
-      });
-    }
-    const server = this.chroot.toServer(prefixPath);
-    return this.call(
-      OpCode.getEphemerals,
-      (w) => writePathRequest(w, server),
-      prefixPath,
-      (r) => r.readStringVector('ephemerals').map((p) => this.chroot.toClient(p)),
-    );
+  getEphemerals(prefixPath = '/'): Promise<string[]> {
+    return getEphemeralsRequest(this.session, this.chroot, prefixPath);
   }
 
   /** The identities the server associates with this session (ZooKeeper 3.7+). */
-  async whoAmI(): Promise<ClientInfo[]> {
-    return this.call(OpCode.whoAmI, undefined, undefined, readClientInfoVector);
+  whoAmI(): Promise<ClientInfo[]> {
+    return whoAmIRequest(this.session);
   }
 
   /** Number of all descendants of a node (ZooKeeper 3.6+). */
-  async getAllChildrenNumber(path: string): Promise<number> {
-    validatePath(path);
-    const server = this.chroot.toServer(path);
-    return this.call(
-      OpCode.getAllChildrenNumber,
-      (w) => writePathRequest(w, server),
-      path,
-      (r) => r.readInt(),
-    );
+  getAllChildrenNumber(path: string): Promise<number> {
+    return getAllChildrenNumberRequest(this.session, this.chroot, path);
   }
 
-  /** Changes the ensemble membership (needs `reconfigEnabled` and a super user); returns the new config. */
-  async reconfig(change: ReconfigOptions): Promise<DataResult> {
-    const req = {
-      joiningServers: change.joiningServers ?? null,
-      leavingServers: change.leavingServers ?? null,
-      newMembers: change.newMembers ?? null,
-      curConfigId: change.fromConfig ?? -1n,
-    };
-    if (req.joiningServers === null && req.leavingServers === null && req.newMembers === null) {
-      throw new InvalidArgumentError('change', 'names no joining, leaving or new members');
-    }
-    return this.call(
-      OpCode.reconfig,
-      (w) => writeReconfigRequest(w, req),
-      CONFIG_NODE,
-      readGetDataResponse,
-    );
+  /**
+   * Changes the ensemble membership and resolves with the new config. Needs `reconfigEnabled=true` on the
+   * servers (else `ReconfigDisabledError`) and a super user or write permission on `/zookeeper/config`
+   * (else `NoAuthError`); a malformed change is an `InvalidArgumentError` naming the field, sent nothing.
+   * A stale `fromConfig` is a `BadVersionError`. Removing the leader makes the ensemble elect a new one, so
+   * the reply may be lost (`ConnectionLossError`, outcome unknown): read `getConfig` to learn the outcome.
+   */
+  reconfig(change: ReconfigOptions): Promise<DataResult> {
+    return reconfigRequest(this.session, change);
   }
 
   close(): Promise<void> {
