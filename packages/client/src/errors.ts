@@ -73,6 +73,7 @@ export const ZkResultCode = {
   OperationTimeout: -7,
   BadArguments: -8,
   InvalidState: -9,
+  UnknownSession: -12,
   NewConfigNoQuorum: -13,
   ReconfigInProgress: -14,
   ApiError: -100,
@@ -193,6 +194,64 @@ export class ReconfigDisabledError extends serverError(
 ) {}
 /** A watch to remove was not found. */
 export class NoWatcherError extends serverError('NO_WATCHER', -121, 'no such watcher') {}
+/** The server hit an unexpected internal error (`SYSTEMERROR`). */
+export class SystemError extends serverError('SYSTEM_ERROR', -1, 'server system error') {}
+/** The server found its state inconsistent (`RUNTIMEINCONSISTENCY`). */
+export class RuntimeInconsistencyError extends serverError(
+  'RUNTIME_INCONSISTENCY',
+  -2,
+  'runtime inconsistency',
+) {}
+/** The server found its data inconsistent (`DATAINCONSISTENCY`). */
+export class DataInconsistencyError extends serverError(
+  'DATA_INCONSISTENCY',
+  -3,
+  'data inconsistency',
+) {}
+/** The server could not decode the request, e.g. a field it does not know (`MARSHALLINGERROR`). */
+export class MarshallingError extends serverError('MARSHALLING_ERROR', -5, 'marshalling error') {}
+/** The session id is unknown to the server (`UNKNOWNSESSION`). */
+export class UnknownSessionError extends serverError('UNKNOWN_SESSION', -12, 'unknown session') {}
+/** A reconfig's new configuration has no quorum of connected servers (`NEWCONFIGNOQUORUM`). */
+export class NewConfigNoQuorumError extends serverError(
+  'NEW_CONFIG_NO_QUORUM',
+  -13,
+  'new configuration has no quorum',
+) {}
+/** Another reconfig is in progress; try again later (`RECONFIGINPROGRESS`). Retryable. */
+export class ReconfigInProgressError extends serverError(
+  'RECONFIG_IN_PROGRESS',
+  -14,
+  'reconfiguration in progress',
+  { retryable: true },
+) {}
+/** Generic API error (`APIERROR`); the server uses more specific codes in practice. */
+export class ApiError extends serverError('API_ERROR', -100, 'API error') {}
+/** The callback was invalid (`INVALIDCALLBACK`, C client). */
+export class InvalidCallbackError extends serverError(
+  'INVALID_CALLBACK',
+  -113,
+  'invalid callback',
+) {}
+/** No reply to process (`ZNOTHING`, C client). */
+export class NothingError extends serverError('NOTHING', -117, 'nothing to process') {}
+/** Ephemeral nodes cannot be created on a local session (`EPHEMERALONLOCALSESSION`). */
+export class EphemeralOnLocalSessionError extends serverError(
+  'EPHEMERAL_ON_LOCAL_SESSION',
+  -120,
+  'ephemeral node on a local session',
+) {}
+/** The client's request timeout elapsed (`REQUESTTIMEOUT`): the outcome is unknown. Retryable. */
+export class RequestTimeoutError extends serverError('REQUEST_TIMEOUT', -122, 'request timeout', {
+  retryable: true,
+  outcomeUnknown: true,
+}) {}
+/** The server closed the session because it requires SASL authentication. */
+export class SessionClosedRequireSaslAuthError extends serverError(
+  'SESSION_CLOSED_REQUIRE_SASL_AUTH',
+  -124,
+  'session closed: SASL authentication required',
+) {}
 
 const serverErrorClasses = [
   ConnectionLossError,
@@ -216,6 +275,19 @@ const serverErrorClasses = [
   QuotaExceededError,
   ReconfigDisabledError,
   NoWatcherError,
+  SystemError,
+  RuntimeInconsistencyError,
+  DataInconsistencyError,
+  MarshallingError,
+  UnknownSessionError,
+  NewConfigNoQuorumError,
+  ReconfigInProgressError,
+  ApiError,
+  InvalidCallbackError,
+  NothingError,
+  EphemeralOnLocalSessionError,
+  RequestTimeoutError,
+  SessionClosedRequireSaslAuthError,
 ];
 
 const byZkCode = new Map<number, (typeof serverErrorClasses)[number]>(

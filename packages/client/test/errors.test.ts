@@ -25,10 +25,16 @@ describe('errorFromCode', () => {
       name: 'NoNodeError',
     });
     expect(err.message).toContain('/a');
-    for (const code of Object.values(ZkResultCode)) {
+    // One class per code: none of the protocol's codes falls back to the generic SERVER_ERROR.
+    const codes = Object.values(ZkResultCode).filter((c) => c !== ZkResultCode.Ok);
+    const classNames = new Set<string>();
+    for (const code of codes) {
       const e = errorFromCode(code);
       expect(e.zkCode).toBe(code);
+      expect(e.code).not.toBe('SERVER_ERROR');
+      classNames.add(e.name);
     }
+    expect(classNames.size).toBe(codes.length);
   });
 
   it('flags connection loss, timeout and closing as outcome unknown (the native -4/-7/-116)', () => {
