@@ -1,4 +1,4 @@
-import { ConnectTimeoutError, toData, toVersion } from '@zookit/client';
+import { ConnectTimeoutError, toVersion } from '@zookit/client';
 import type {
   Acl,
   AclResult,
@@ -25,9 +25,10 @@ import type { ErrorPolicy } from './connection/error-policy.js';
 import type { FrameworkCore, FrameworkState } from './internal/framework-core.js';
 import { compareAndSet } from './internal/compare-and-set.js';
 import { createInNamespace } from './internal/create-operation.js';
-import { bindToSignal, runMulti } from './internal/multi-operation.js';
+import { runMulti } from './internal/multi-operation.js';
+import { NamespaceScope } from './internal/namespace-scope.js';
 import { deleteNode } from './internal/node-operations.js';
-import { checkNamespace, fixForNamespace, unfixForNamespace } from './namespace-paths.js';
+import { checkNamespace } from './namespace-paths.js';
 import type {
   DecodedData,
   FrameworkCreateOptions,
@@ -59,13 +60,13 @@ import { TransactionBuilder } from './transaction-builder.js';
  */
 export class ZkFramework implements AsyncDisposable {
   readonly #core: FrameworkCore;
-  readonly #namespace: string | undefined;
+  readonly #scope: NamespaceScope;
   readonly #root: boolean;
 
   /** @internal Use `createFramework` or `usingNamespace`. */
   constructor(core: FrameworkCore, namespace: string | undefined, root: boolean) {
     this.#core = core;
-    this.#namespace = namespace;
+    this.#scope = new NamespaceScope(core, namespace);
     this.#root = root;
   }
 
@@ -145,7 +146,7 @@ export class ZkFramework implements AsyncDisposable {
 
   /** The namespace of this view, if any. */
   get namespace(): string | undefined {
-    return this.#namespace;
+    return this.#scope.namespace;
   }
 
   /**
@@ -211,7 +212,7 @@ export class ZkFramework implements AsyncDisposable {
     data?: unknown,
     options: FrameworkCreateOptions & { codec?: Codec<unknown> } = {},
   ): Promise<string> {
-    return (await createInNamespace(this.#core, this.#namespace, path, data, options)).path;
+    return (await createInNamespace(this.#core, this.#scope.namespace, path, data, options)).path;
   }
 
   /**
@@ -233,7 +234,7 @@ export class ZkFramework implements AsyncDisposable {
     data?: unknown,
     options: FrameworkCreateOptions & { codec?: Codec<unknown> } = {},
   ): Promise<CreateResult> {
-    return createInNamespace(this.#core, this.#namespace, path, data, options);
+    return createInNamespace(this.#core, this.#scope.namespace, path, data, options);
   }
 
   /** Reads data and stat. With a `codec`, `data` is decoded (a mismatch is a `SchemaViolationError`). */
@@ -243,21 +244,7 @@ export class ZkFramework implements AsyncDisposable {
     path: string,
     options: FrameworkReadOptions & { codec?: Codec<unknown> } = {},
   ): Promise<DecodedData<unknown>> {
-    // Not async: this is the hottest call, and each async layer costs measurable microseconds.
-    let full: string;
-    try {
-      full = this.#path(path);
-    } catch (error) {
-      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
-    }
-    const watch = this.#watch(options.watch);
-    const read = (): Promise<DataResult> =>
-      this.#core.run((c) => c.getData(full, watch === undefined ? {} : { watch }), options.signal);
-    const ensuring = this.#ensureNamespace(options.signal);
-    const result = ensuring === undefined ? read() : ensuring.then(read);
-    const codec = options.codec;
-    if (codec === undefined) return result;
-    return result.then((r) => ({ data: codec.decode(r.data, path), stat: r.stat }));
+    return this.#scope.getData(path, options);
   }
 
   /** Writes data (version -1, the default, matches any). With a `codec`, `data` is a value to encode. */
@@ -268,18 +255,14 @@ export class ZkFramework implements AsyncDisposable {
     data: unknown,
     options: FrameworkSetDataOptions & { codec?: Codec<unknown> } = {},
   ): Promise<Stat> {
-    const full = this.#path(path);
-    const codec = options.codec;
-    const bytes = toData(full, codec === undefined ? (data as NodeData) : codec.encode(data, path));
-    const version = toVersion(full, options.version);
-    return this.#run((c) => c.setData(full, bytes, { version }), options.signal);
+    return this.#scope.setData(path, data, options);
   }
 
   /** The node's stat, or `null` if it does not exist (a watch is left either way). */
   async exists(path: string, options: FrameworkReadOptions = {}): Promise<Stat | null> {
-    const full = this.#path(path);
-    const watch = this.#watch(options.watch);
-    return this.#run((c) => c.exists(full, watch === undefined ? {} : { watch }), options.signal);
+    const full = this.#scope.path(path);
+    const watch = this.#scope.watchOptions(options.watch);
+    return this.#scope.run((c) => c.exists(full, watch), options.signal);
   }
 
   /** The children's names (unsorted, as the server returns them). */
@@ -292,12 +275,9 @@ export class ZkFramework implements AsyncDisposable {
     path: string,
     options: FrameworkReadOptions = {},
   ): Promise<{ children: string[]; stat: Stat }> {
-    const full = this.#path(path);
-    const watch = this.#watch(options.watch);
-    return this.#run(
-      (c) => c.getChildren(full, watch === undefined ? {} : { watch }),
-      options.signal,
-    );
+    const full = this.#scope.path(path);
+    const watch = this.#scope.watchOptions(options.watch);
+    return this.#scope.run((c) => c.getChildren(full, watch), options.signal);
   }
 
   /**
@@ -305,9 +285,9 @@ export class ZkFramework implements AsyncDisposable {
    * until done (failures to `errors$`); the error is still thrown. `recursive`: children first.
    */
   async delete(path: string, options: FrameworkDeleteOptions = {}): Promise<void> {
-    const full = this.#path(path);
+    const full = this.#scope.path(path);
     const version = toVersion(full, options.version);
-    const ensuring = this.#ensureNamespace(options.signal);
+    const ensuring = this.#scope.ensure(options.signal);
     if (ensuring !== undefined) await ensuring;
     await deleteNode(this.#core, full, version, options);
   }
@@ -334,7 +314,7 @@ export class ZkFramework implements AsyncDisposable {
     options: { codec?: Codec<unknown>; signal?: AbortSignal } = {},
   ): Promise<DecodedData<unknown>> {
     const apply = fn as (current: unknown, stat: Stat) => unknown;
-    const full = this.#path(path);
+    const full = this.#scope.path(path);
     const read = () =>
       this.getData(path, options.signal === undefined ? {} : { signal: options.signal });
     return compareAndSet(this.#core, full, path, apply, read, options);
@@ -342,8 +322,8 @@ export class ZkFramework implements AsyncDisposable {
 
   /** The node's ACL and stat. */
   async getACL(path: string, options: { signal?: AbortSignal } = {}): Promise<AclResult> {
-    const full = this.#path(path);
-    return this.#run((c) => c.getACL(full), options.signal);
+    const full = this.#scope.path(path);
+    return this.#scope.run((c) => c.getACL(full), options.signal);
   }
 
   /** Replaces the node's ACL (version is the ACL version, -1 for any). */
@@ -352,21 +332,21 @@ export class ZkFramework implements AsyncDisposable {
     acl: readonly Acl[],
     options: FrameworkSetDataOptions = {},
   ): Promise<Stat> {
-    const full = this.#path(path);
+    const full = this.#scope.path(path);
     const version = toVersion(full, options.version);
-    return this.#run((c) => c.setACL(full, acl, { version }), options.signal);
+    return this.#scope.run((c) => c.setACL(full, acl, { version }), options.signal);
   }
 
   /** Makes the connected server catch up with the leader for `path`. */
   async sync(path: string, options: { signal?: AbortSignal } = {}): Promise<void> {
-    const full = this.#path(path);
-    await this.#run((c) => c.sync(full), options.signal);
+    const full = this.#scope.path(path);
+    await this.#scope.run((c) => c.sync(full), options.signal);
   }
 
   /** Reads the ensemble configuration (`/zookeeper/config`, outside any namespace). */
   getConfig(options: FrameworkReadOptions = {}): Promise<DataResult> {
-    const watch = this.#watch(options.watch);
-    return this.#core.run((c) => c.getConfig(watch === undefined ? {} : { watch }), options.signal);
+    const watch = this.#scope.watchOptions(options.watch);
+    return this.#core.run((c) => c.getConfig(watch), options.signal);
   }
 
   /**
@@ -375,7 +355,7 @@ export class ZkFramework implements AsyncDisposable {
    * one with writes rejects with `TransactionOutcomeUnknownError` instead of being resent blindly.
    */
   async multi(ops: readonly Op[], options: { signal?: AbortSignal } = {}): Promise<OpResult[]> {
-    return runMulti(this.#core, this.#namespace, ops, options.signal);
+    return runMulti(this.#core, this.#scope.namespace, ops, options.signal);
   }
 
   /** Curator's `transaction()`: a fluent builder committed as one {@link ZkFramework.multi}. */
@@ -396,10 +376,7 @@ export class ZkFramework implements AsyncDisposable {
     options: { readonly mode: PersistentWatchMode; readonly signal?: AbortSignal },
     listener: WatchListener,
   ): Promise<Unsubscribe> {
-    const full = this.#path(path);
-    const { mode, signal } = options;
-    const wrapped = this.#wrapListener(listener);
-    return bindToSignal(await this.#run((c) => c.addWatch(full, mode, wrapped), signal), signal);
+    return this.#scope.addWatch(path, options, listener);
   }
 
   /** Removes watches on the server (capability `removeWatches`). */
@@ -408,49 +385,11 @@ export class ZkFramework implements AsyncDisposable {
     type: WatcherType,
     options: { local?: boolean; signal?: AbortSignal } = {},
   ): Promise<void> {
-    const full = this.#path(path);
+    const full = this.#scope.path(path);
     await this.#core.run(
       (c) =>
         c.removeWatches(full, type, options.local === undefined ? {} : { local: options.local }),
       options.signal,
     );
-  }
-
-  // ---- internals -------------------------------------------------------------------------------------
-
-  #path(path: string, sequential = false): string {
-    return fixForNamespace(this.#namespace, path, sequential);
-  }
-
-  #unfix(path: string): string {
-    return unfixForNamespace(this.#namespace, path);
-  }
-
-  #ensureNamespace(signal: AbortSignal | undefined): Promise<void> | undefined {
-    return this.#namespace === undefined
-      ? undefined
-      : this.#core.ensureNamespace(this.#namespace, signal);
-  }
-
-  /** Runs `fn` under the retry policy once the namespace exists. */
-  #run<T>(fn: (client: ZkClient) => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-    const ensuring = this.#ensureNamespace(signal);
-    return ensuring === undefined
-      ? this.#core.run(fn, signal)
-      : ensuring.then(() => this.#core.run(fn, signal));
-  }
-
-  #watch(listener: WatchListener | undefined): WatchListener | undefined {
-    return listener === undefined ? undefined : this.#wrapListener(listener);
-  }
-
-  #wrapListener(listener: WatchListener): WatchListener {
-    return (event) => {
-      try {
-        listener({ ...event, path: this.#unfix(event.path) });
-      } catch (error) {
-        this.#core.reportError(error);
-      }
-    };
   }
 }

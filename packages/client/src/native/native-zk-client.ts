@@ -1,16 +1,6 @@
 import type { Acl } from '../acl.js';
 import { createModeFlag } from '../create-mode.js';
-import {
-  AuthFailedError,
-  ClientClosedError,
-  ConnectTimeoutError,
-  errorFromCode,
-  InvalidArgumentError,
-  InvalidStateError,
-  SessionExpiredError,
-  UnsupportedByTransportError,
-  type ZkError,
-} from '../errors.js';
+import { InvalidArgumentError, UnsupportedByTransportError } from '../errors.js';
 import { validatePath } from '../paths.js';
 import type { Stat } from '../stat.js';
 import { checkAcl, checkCreate, isOpenAcl, toData, toVersion } from '../validate.js';
@@ -27,7 +17,6 @@ import type {
   Op,
   OpResult,
   PersistentWatchMode,
-  SessionEvent,
   SessionListener,
   TransportCapabilities,
   Unsubscribe,
@@ -37,48 +26,28 @@ import type {
   ZkClient,
   ZkClientOptions,
 } from '../zk-client.js';
-import {
-  loadNativeBinding,
-  NATIVE_STATE_CONNECTING,
-  type NativeStat,
-  type NativeWatcher,
-  type NativeZkHandle,
-} from './native-binding.js';
-import {
-  NATIVE_CAPABILITIES,
-  resolveNativeOptions,
-  type ResolvedNativeOptions,
-} from './native-options.js';
-import { fromNativeAcl, sessionIdFromHex, toNativeAcl, toStat } from './native-stat.js';
-import { rethrowAsync } from './rethrow-async.js';
-import { WatcherRegistry } from './watcher-registry.js';
+import type { DataCallback, NativeStat, StatCallback } from './native-binding.js';
+import { NATIVE_CAPABILITIES, resolveNativeOptions } from './native-options.js';
+import { NativeSession, type Done } from './native-session.js';
+import { fromNativeAcl, toNativeAcl, toStat } from './native-stat.js';
 
-/** Result codes produced by the C client itself (no server answer behind them). */
-const CLIENT_SIDE_CODES = new Set([-4, -5, -7, -9, -112, -116]);
 const NO_NODE = -101;
 const INT32_MAX = 0x7fffffff;
-/**
- * How long close() keeps waiting for in-flight replies after the last one arrived (or after close() was
- * called). Past it the server is taken as hung: the handle is closed and what is still pending fails with
- * `ClosingError` (outcome unknown). A healthy server answers within ms, well inside it.
- */
-const CLOSE_DRAIN_IDLE_MS = 1000;
 const CONFIG_NODE = '/zookeeper/config';
-const noopEmit = (): void => undefined;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-type Final = 'expired' | 'authFailed' | 'closed';
-type Done<T> = (rc: number, value?: T) => void;
-type Send<T> = (
-  handle: NativeZkHandle,
-  done: Done<T>,
-  watcher: NativeWatcher | undefined,
-) => number;
+/** The callback of `a_get`/`a_getconfig` (and their `aw_` forms): data and stat. */
+function dataReply(done: Done<DataResult>): DataCallback {
+  return (rc, _e, stat, data) =>
+    done(
+      rc,
+      rc === 0 ? { data: data ?? Buffer.alloc(0), stat: toStat(stat as NativeStat) } : undefined,
+    );
+}
 
-interface ConnectAttempt {
-  readonly resolve: () => void;
-  readonly reject: (err: ZkError) => void;
-  readonly cleanup: () => void;
+/** The callback of `a_set`, and of `a_exists` where a missing node is an error (`NoNodeError`). */
+function statReply(done: Done<Stat>): StatCallback {
+  return (rc, _e, stat) => done(rc, stat === null ? undefined : toStat(stat));
 }
 
 /**
@@ -109,46 +78,28 @@ export class NativeZkClient implements ZkClient {
   /** All `false`: see {@link NATIVE_CAPABILITIES}. */
   readonly capabilities: TransportCapabilities = NATIVE_CAPABILITIES;
 
-  readonly #options: ResolvedNativeOptions;
-  readonly #watches = new WatcherRegistry();
-  readonly #listeners = new Set<SessionListener>();
-  #handle: NativeZkHandle | undefined;
-  #state: ClientState = 'idle';
-  #sessionId: bigint | undefined;
-  #sessionPassword: Buffer | undefined;
-  #negotiatedTimeoutMs: number | undefined;
-  #connectedOnce = false;
-  #lastHeardAt = 0;
-  /** Lower bound for when the current (re)connect handshake reached the server. */
-  #handshakeFloor = 0;
-  #attempt: ConnectAttempt | undefined;
-  /** Requests handed to the C client whose callback has not run yet. */
-  #inFlight = 0;
-  #closing: Promise<void> | undefined;
-  #drainWaiter: (() => void) | undefined;
-  /** Called on each completion while close() drains: re-arms its silence bound. */
-  #drainProgress: (() => void) | undefined;
+  readonly #session: NativeSession;
 
   /** Validates the options; no I/O happens before {@link NativeZkClient.connect}. */
   constructor(options: ZkClientOptions) {
-    this.#options = resolveNativeOptions(options);
+    this.#session = new NativeSession(resolveNativeOptions(options));
   }
 
   /** Current state of the handle. */
   get state(): ClientState {
-    return this.#state;
+    return this.#session.state;
   }
   /** Session id once connected, lossless (kept after the session ends). */
   get sessionId(): bigint | undefined {
-    return this.#sessionId;
+    return this.#session.sessionId;
   }
   /** Session password once connected. */
   get sessionPassword(): Buffer | undefined {
-    return this.#sessionPassword;
+    return this.#session.sessionPassword;
   }
   /** Negotiated session timeout once connected, ms. */
   get negotiatedTimeoutMs(): number | undefined {
-    return this.#negotiatedTimeoutMs;
+    return this.#session.negotiatedTimeoutMs;
   }
 
   /**
@@ -165,7 +116,7 @@ export class NativeZkClient implements ZkClient {
    * `0` until the first connection.
    */
   get lastHeardAt(): number {
-    return this.#lastHeardAt;
+    return this.#session.lastHeardAt;
   }
 
   /**
@@ -175,74 +126,12 @@ export class NativeZkClient implements ZkClient {
    * session is gone. Any failure closes the handle. Callable once: a client is one session.
    */
   connect(options: ConnectOptions = {}): Promise<void> {
-    if (this.#state !== 'idle') {
-      return Promise.reject(
-        this.#isFinal()
-          ? this.#finalError()
-          : new InvalidStateError({
-              cause: new Error('connect() may be called only once per client'),
-            }),
-      );
-    }
-    const { signal } = options;
-    if (signal?.aborted === true) {
-      this.#finish('closed', false);
-      return Promise.reject(new ClientClosedError({ cause: signal.reason }));
-    }
-    const handle = new (loadNativeBinding())();
-    handle.emit = (event, _native, arg) => {
-      this.#onNativeEvent(event, arg);
-    };
-    this.#handle = handle;
-    this.#state = 'connecting';
-    this.#handshakeFloor = performance.now();
-    let result: NativeZkHandle | Error;
-    try {
-      result = handle.init(this.#options.init);
-    } catch (err) {
-      result = err instanceof Error ? err : new Error(String(err));
-    }
-    // A refused connect string yields an Error that the JS wrapper would discard; the handle is then dead
-    // (state 0, no event ever, every call -9).
-    if (result instanceof Error || handle.state !== NATIVE_STATE_CONNECTING) {
-      const cause =
-        result instanceof Error ? result : new Error(`native state ${handle.state} after init`);
-      this.#finish('closed', true);
-      return Promise.reject(
-        new InvalidArgumentError('connectString', `rejected by the C client: ${cause.message}`, {
-          cause,
-        }),
-      );
-    }
-    return new Promise<void>((resolve, reject) => {
-      const { connectTimeoutMs, connectString } = this.#options;
-      const timer = setTimeout(() => {
-        this.#failAttempt(new ConnectTimeoutError(connectTimeoutMs, connectString));
-      }, connectTimeoutMs);
-      const onAbort = (): void => {
-        this.#failAttempt(new ClientClosedError({ cause: signal?.reason }));
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.#attempt = {
-        resolve,
-        reject,
-        cleanup: () => {
-          clearTimeout(timer);
-          signal?.removeEventListener('abort', onAbort);
-        },
-      };
-    });
+    return this.#session.connect(options);
   }
 
   /** Subscribes to session events; listeners are dropped after the final event. */
   onSessionEvent(listener: SessionListener): Unsubscribe {
-    const wrapped: SessionListener = (e) => {
-      listener(e);
-    };
-    this.#listeners.add(wrapped);
-    return () => {
-      this.#listeners.delete(wrapped);
-    };
+    return this.#session.onSessionEvent(listener);
   }
 
   /** Creates a node. A non-open `acl` fails with `UnsupportedByTransportError` (the binding has no ACL). */
@@ -257,7 +146,7 @@ export class NativeZkClient implements ZkClient {
       // The addon reads the TTL as int32; a larger value would be silently truncated.
       throw new UnsupportedByTransportError('native', `ttlMs above ${INT32_MAX}`, { path });
     }
-    return this.#request<string>(path, undefined, (h, done) => {
+    return this.#session.request<string>(path, undefined, (h, done) => {
       const cb = (rc: number, _e: string, created: string): void => done(rc, created);
       return ttl === undefined
         ? h.a_create(path, req.data, flags, cb)
@@ -277,14 +166,8 @@ export class NativeZkClient implements ZkClient {
   /** Reads data and stat. Empty data is an empty Buffer. */
   async getData(path: string, options: WatchOptions = {}): Promise<DataResult> {
     validatePath(path);
-    return this.#request<DataResult>(path, options.watch, (h, done, watcher) => {
-      const cb = (rc: number, _e: string, stat: NativeStat | null, data: Buffer | null): void =>
-        done(
-          rc,
-          rc === 0
-            ? { data: data ?? Buffer.alloc(0), stat: toStat(stat as NativeStat) }
-            : undefined,
-        );
+    return this.#session.request<DataResult>(path, options.watch, (h, done, watcher) => {
+      const cb = dataReply(done);
       return watcher === undefined ? h.a_get(path, false, cb) : h.aw_get(path, watcher, cb);
     });
   }
@@ -294,17 +177,15 @@ export class NativeZkClient implements ZkClient {
     validatePath(path);
     const bytes = toData(path, data);
     const version = toVersion(path, options.version);
-    return this.#request<Stat>(path, undefined, (h, done) =>
-      h.a_set(path, bytes, version, (rc, _e, stat) =>
-        done(rc, stat === null ? undefined : toStat(stat)),
-      ),
+    return this.#session.request<Stat>(path, undefined, (h, done) =>
+      h.a_set(path, bytes, version, statReply(done)),
     );
   }
 
   /** The stat, or `null` when missing; a watch is left in both cases (on a missing node it fires `created`). */
   async exists(path: string, options: WatchOptions = {}): Promise<Stat | null> {
     validatePath(path);
-    return this.#request<Stat | null>(path, options.watch, (h, done, watcher) => {
+    return this.#session.request<Stat | null>(path, options.watch, (h, done, watcher) => {
       const cb = (rc: number, _e: string, stat: NativeStat | null): void => {
         if (rc === NO_NODE) done(0, null);
         else done(rc, rc === 0 ? toStat(stat as NativeStat) : undefined);
@@ -316,7 +197,7 @@ export class NativeZkClient implements ZkClient {
   /** Children (server order) and the node's stat. */
   async getChildren(path: string, options: WatchOptions = {}): Promise<ChildrenResult> {
     validatePath(path);
-    return this.#request<ChildrenResult>(path, options.watch, (h, done, watcher) => {
+    return this.#session.request<ChildrenResult>(path, options.watch, (h, done, watcher) => {
       const cb = (
         rc: number,
         _e: string,
@@ -337,7 +218,7 @@ export class NativeZkClient implements ZkClient {
   async delete(path: string, options: VersionOptions = {}): Promise<void> {
     validatePath(path);
     const version = toVersion(path, options.version);
-    return this.#request<undefined>(path, undefined, (h, done) =>
+    return this.#session.request<undefined>(path, undefined, (h, done) =>
       h.a_delete_(path, version, (rc) => done(rc)),
     );
   }
@@ -345,7 +226,7 @@ export class NativeZkClient implements ZkClient {
   /** Reads the ACL and stat. */
   async getACL(path: string): Promise<AclResult> {
     validatePath(path);
-    return this.#request<AclResult>(path, undefined, (h, done) =>
+    return this.#session.request<AclResult>(path, undefined, (h, done) =>
       h.a_get_acl(path, (rc, _e, acl, stat) =>
         done(
           rc,
@@ -367,12 +248,12 @@ export class NativeZkClient implements ZkClient {
     checkAcl(path, acl);
     const version = toVersion(path, options.version);
     const nativeAcl = toNativeAcl(acl);
-    const set = this.#request<undefined>(path, undefined, (h, done) =>
+    const set = this.#session.request<undefined>(path, undefined, (h, done) =>
       h.a_set_acl(path, version, nativeAcl, (rc) => done(rc)),
     );
     // Pipelined on the same connection, so the server answers it after the set_acl.
-    const read = this.#request<Stat>(path, undefined, (h, done) =>
-      h.a_exists(path, false, (rc, _e, stat) => done(rc, stat === null ? undefined : toStat(stat))),
+    const read = this.#session.request<Stat>(path, undefined, (h, done) =>
+      h.a_exists(path, false, statReply(done)),
     );
     read.catch(() => undefined);
     await set;
@@ -393,7 +274,7 @@ export class NativeZkClient implements ZkClient {
         throw new UnsupportedByTransportError('native', 'non-UTF-8 auth data');
       }
     } else throw new InvalidArgumentError('auth', 'must be a string or Uint8Array');
-    return this.#request<undefined>(undefined, undefined, (h, done) =>
+    return this.#session.request<undefined>(undefined, undefined, (h, done) =>
       h.add_auth(scheme, text, (rc) => done(rc)),
     );
   }
@@ -401,19 +282,15 @@ export class NativeZkClient implements ZkClient {
   /** Makes the connected server catch up with the leader for `path`. */
   async sync(path: string): Promise<void> {
     validatePath(path);
-    return this.#request<undefined>(path, undefined, (h, done) => h.a_sync(path, (rc) => done(rc)));
+    return this.#session.request<undefined>(path, undefined, (h, done) =>
+      h.a_sync(path, (rc) => done(rc)),
+    );
   }
 
   /** Reads `/zookeeper/config`. */
   async getConfig(options: WatchOptions = {}): Promise<DataResult> {
-    return this.#request<DataResult>(CONFIG_NODE, options.watch, (h, done, watcher) => {
-      const cb = (rc: number, _e: string, stat: NativeStat | null, data: Buffer | null): void =>
-        done(
-          rc,
-          rc === 0
-            ? { data: data ?? Buffer.alloc(0), stat: toStat(stat as NativeStat) }
-            : undefined,
-        );
+    return this.#session.request<DataResult>(CONFIG_NODE, options.watch, (h, done, watcher) => {
+      const cb = dataReply(done);
       return watcher === undefined ? h.a_getconfig(false, cb) : h.aw_getconfig(watcher, cb);
     });
   }
@@ -458,184 +335,11 @@ export class NativeZkClient implements ZkClient {
    * In-flight calls still pending at that point fail with `ClosingError` (outcome unknown).
    */
   close(): Promise<void> {
-    if (this.#isFinal()) return Promise.resolve();
-    this.#closing ??= this.#closeGracefully();
-    return this.#closing;
-  }
-
-  async #closeGracefully(): Promise<void> {
-    if (this.#state === 'connected' && this.#inFlight > 0) {
-      await new Promise<void>((resolve) => {
-        let idle: ReturnType<typeof setTimeout> | undefined;
-        const arm = (): void => {
-          clearTimeout(idle);
-          idle = setTimeout(finish, CLOSE_DRAIN_IDLE_MS);
-        };
-        const finish = (): void => {
-          clearTimeout(idle);
-          this.#drainWaiter = undefined;
-          this.#drainProgress = undefined;
-          resolve();
-        };
-        // Bounded by silence, not by the session timeout: a healthy server answers within ms and every
-        // answer re-arms the wait, while a hung one would otherwise hold close() for 2/3 of the session
-        // timeout (40 s at 60 s) until the C client gives up on the requests.
-        arm();
-        this.#drainWaiter = finish;
-        this.#drainProgress = arm;
-      });
-    }
-    // Out of any C-client completion, so zookeeper_close() really sends the close-session request.
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    if (!this.#isFinal()) this.#finish('closed', true);
+    return this.#session.close();
   }
 
   /** Same as {@link NativeZkClient.close}. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
-  }
-
-  #isFinal(): boolean {
-    return this.#state === 'expired' || this.#state === 'authFailed' || this.#state === 'closed';
-  }
-
-  #finalError(path?: string): ZkError {
-    if (this.#state === 'expired') return new SessionExpiredError({ path });
-    if (this.#state === 'authFailed') return new AuthFailedError({ path });
-    return new ClientClosedError({ path });
-  }
-
-  /**
-   * Sends one request. Checks the state first (a dead handle would fail with -9 and leak the callback), arms
-   * the watch if any, and turns a negative synchronous result (the callback will never run) into a rejection.
-   */
-  #request<T>(
-    path: string | undefined,
-    watch: WatchListener | undefined,
-    send: Send<T>,
-  ): Promise<T> {
-    const handle = this.#handle;
-    if (
-      handle === undefined ||
-      this.#state === 'idle' ||
-      this.#isFinal() ||
-      this.#closing !== undefined
-    ) {
-      return Promise.reject(
-        this.#state === 'idle'
-          ? new InvalidStateError({ path, cause: new Error('call connect() first') })
-          : this.#isFinal()
-            ? this.#finalError(path)
-            : new ClientClosedError({ path }),
-      );
-    }
-    return new Promise<T>((resolve, reject) => {
-      const sentAt = performance.now();
-      const armed = watch === undefined ? undefined : this.#watches.arm(watch);
-      const done: Done<T> = (rc, value) => {
-        if (--this.#inFlight === 0) this.#drainWaiter?.();
-        else this.#drainProgress?.();
-        if (!CLIENT_SIDE_CODES.has(rc) && sentAt > this.#lastHeardAt) this.#lastHeardAt = sentAt;
-        // The server sets a watch on success, and for exists also on a missing node (done(0, null) here).
-        if (armed !== undefined && rc !== 0) this.#watches.disarm(armed.id);
-        if (rc === 0) resolve(value as T);
-        else reject(errorFromCode(rc, { path }));
-      };
-      this.#inFlight++;
-      const rc = send(handle, done, armed?.watcher);
-      if (rc < 0) {
-        // The callback will never run.
-        this.#inFlight--;
-        if (armed !== undefined) this.#watches.disarm(armed.id);
-        reject(errorFromCode(rc, { path }));
-      }
-    });
-  }
-
-  #onNativeEvent(event: string, arg: unknown): void {
-    if (event === 'connect') this.#onConnected();
-    else if (event === 'connecting') this.#onDisconnected();
-    else if (event === 'close') this.#onNativeClose(typeof arg === 'number' ? arg : 0);
-    // 'created'/'deleted'/'changed'/'child' only serve watches set with watch=true, which we never use.
-  }
-
-  #onConnected(): void {
-    const handle = this.#handle;
-    if (handle === undefined || this.#isFinal()) return;
-    const sessionId = sessionIdFromHex(handle.client_id);
-    const initial = !this.#connectedOnce || sessionId !== this.#sessionId;
-    this.#connectedOnce = true;
-    this.#sessionId = sessionId;
-    this.#sessionPassword = Buffer.from(handle.client_password, 'hex');
-    this.#negotiatedTimeoutMs = handle.timeout;
-    this.#lastHeardAt = Math.max(this.#lastHeardAt, this.#handshakeFloor);
-    this.#state = 'connected';
-    const attempt = this.#attempt;
-    this.#attempt = undefined;
-    attempt?.cleanup();
-    attempt?.resolve();
-    this.#emit({
-      type: 'connected',
-      sessionId,
-      negotiatedTimeoutMs: handle.timeout,
-      readOnly: false,
-      initial,
-    });
-  }
-
-  #onDisconnected(): void {
-    // Queued requests now wait for a reconnect: a pending close stops waiting for them.
-    this.#drainWaiter?.();
-    if (this.#state !== 'connected') return;
-    const now = performance.now();
-    const timeout = this.#negotiatedTimeoutMs ?? this.#options.sessionTimeoutMs;
-    this.#lastHeardAt = Math.max(this.#lastHeardAt, now - (2 * timeout) / 3);
-    this.#handshakeFloor = now;
-    this.#state = 'disconnected';
-    this.#emit({ type: 'disconnected' });
-  }
-
-  #onNativeClose(code: number): void {
-    // Our own close() is handled by #finish; 0 only comes from it. -112 = expired (also the binding's forced
-    // close on too many partial reads, which really ends the session), -113 = auth failed.
-    if (this.#isFinal()) return;
-    this.#finish(code === -113 ? 'authFailed' : code === 0 ? 'closed' : 'expired', false);
-  }
-
-  #failAttempt(err: ZkError): void {
-    if (this.#attempt === undefined) return;
-    this.#finish('closed', true, err);
-  }
-
-  /** Ends the session for good: one final event, watches and listeners released, the handle detached. */
-  #finish(final: Final, closeNative: boolean, attemptError?: ZkError): void {
-    this.#state = final;
-    const handle = this.#handle;
-    this.#handle = undefined;
-    if (handle !== undefined) {
-      if (closeNative) handle.close(); // synchronous; in-flight callbacks get -116 now
-      // The addon keeps the native object alive through leaked watcher callbacks; do not let it keep us.
-      handle.emit = noopEmit;
-    }
-    this.#watches.clear();
-    this.#drainWaiter?.();
-    const attempt = this.#attempt;
-    this.#attempt = undefined;
-    if (attempt !== undefined) {
-      attempt.cleanup();
-      attempt.reject(attemptError ?? this.#finalError());
-    }
-    this.#emit({ type: final });
-    this.#listeners.clear();
-  }
-
-  #emit(event: SessionEvent): void {
-    for (const listener of [...this.#listeners]) {
-      try {
-        listener(event);
-      } catch (err) {
-        rethrowAsync(err);
-      }
-    }
   }
 }
