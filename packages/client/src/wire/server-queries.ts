@@ -4,7 +4,8 @@ import type { DataResult, WatchOptions } from '../zk-client.js';
 import type { Chroot } from './chroot.js';
 import { OpCode } from './op-codes.js';
 import { readClientInfoVector, type ClientInfo } from './records/data-records.js';
-import { writePathRequest, writePathWatchRequest } from './records/request-records.js';
+import { readWithWatch } from './read-requests.js';
+import { writePathRequest } from './records/request-records.js';
 import { readGetDataResponse } from './records/response-records.js';
 import { checkListener } from './watch-requests.js';
 import { request } from './wire-request.js';
@@ -35,17 +36,10 @@ export async function getConfigRequest(
   const watch = options.watch;
   if (watch !== undefined) checkListener(watch, CONFIG_NODE);
   // Neither the request nor the watch key gets the chroot.
-  return request(
-    session,
-    OpCode.getData,
-    (w) => writePathWatchRequest(w, CONFIG_NODE, watch !== undefined),
-    CONFIG_NODE,
-    (r) => {
-      const res = readGetDataResponse(r);
-      if (watch !== undefined) session.watches.add('data', CONFIG_NODE, watch);
-      return res;
-    },
-  );
+  return readWithWatch(session, OpCode.getData, CONFIG_NODE, CONFIG_NODE, watch, ['data'], (r) => ({
+    value: readGetDataResponse(r),
+    kind: 'data',
+  }));
 }
 
 /**

@@ -5,7 +5,8 @@ import type { PersistentWatchMode, Unsubscribe, WatcherType } from '../zk-client
 import type { Chroot } from './chroot.js';
 import { OpCode, WatcherTypeCode } from './op-codes.js';
 import { writePathIntRequest } from './records/request-records.js';
-import type { WatchKind } from './watch-manager.js';
+import { writeSetWatches } from './records/session-records.js';
+import type { OneShotKind, WatchKind } from './watch-manager.js';
 import { request } from './wire-request.js';
 import type { WireSession } from './wire-session.js';
 
@@ -43,9 +44,15 @@ export function checkListener(
 
 /**
  * `addWatch` (opcode 106): registers the listener once the server confirms, and returns an unsubscribe that
- * removes it locally and, when it was the path's last listener of that mode, on the server too: with
- * watcher type `any` when the path holds no other watch of this session (understood by every 3.6+
- * server), else with type 4/5, which only 3.9+ servers know (3.8 keeps that watch; no listener hears it).
+ * removes it locally and, when it was the path's last listener of that mode, on the server too, with
+ * watcher type `any` (every 3.6+ server knows it; 3.8 answers MarshallingError to the persistent types
+ * 4/5).
+ *
+ * ZooKeeper 3.6–3.8 keep one registration per session, path and table, so a one-shot read watch set on
+ * the path afterwards would silently turn this watch into a one-shot (ZOOKEEPER-4466, fixed in 3.9). The
+ * client handles it: such reads set no server watch and their one-shot fires from this watch's
+ * notifications, and when this watch is unsubscribed while one-shot watches of the path rely on it, the
+ * server's registration is kept until they are gone (see `WatchManager`).
  *
  * @example
  * ```ts
@@ -70,40 +77,83 @@ export async function addPersistentWatch(
   const kind: WatchKind = mode;
   const body = (w: Parameters<typeof writePathIntRequest>[0]) =>
     writePathIntRequest(w, server, mode === 'persistent' ? 0 : 1);
-  await request(session, OpCode.addWatch, body, path, () =>
-    session.watches.add(kind, server, listener),
-  );
+  // Reads sent from now on rely on this registration, before the reply confirms it.
+  const settled = session.watches.beginAdd(mode, server);
+  try {
+    await request(session, OpCode.addWatch, body, path, () => {
+      session.watches.add(kind, server, listener);
+      if (mode === 'persistentRecursive' && session.watches.has(server, ['child'])) {
+        rearmChildWatch(session, server);
+      }
+    });
+  } finally {
+    settled();
+  }
   let done = false;
   return () => {
     if (done) return;
     done = true;
-    const last = session.watches.removeListener(kind, server, listener);
-    if (!last || session.state !== 'connected') return;
-    // Servers before 3.9 know no watcher types 4/5 (they answer MarshallingError and keep the watch), but
-    // every 3.6+ server removes persistent watches with `any`; it is exact when the path holds nothing
-    // else of this session.
-    const type = !session.watches.has(server, ALL_KINDS)
-      ? WatcherTypeCode.any
-      : mode === 'persistent'
-        ? WatcherTypeCode.persistent
-        : WatcherTypeCode.persistentRecursive;
-    // Best effort: if this fails, the server keeps a watch nobody listens to until the session ends; it is
-    // not re-registered after a reconnect.
-    session
-      .submit(
-        OpCode.removeWatches,
-        (w) => writePathIntRequest(w, server, type),
-        () => undefined,
-      )
-      .catch(() => undefined);
+    if (!session.watches.removeListener(kind, server, listener)) return;
+    if (session.watches.release(mode, server)) removeIdleWatch(session, server);
   };
 }
 
 /**
+ * Removes every registration of this session on a server path with watcher type `any`, when connected
+ * (a new connection re-registers only what the client lists). Best effort: if this fails, the server
+ * notifies a path nobody listens to until the connection ends.
+ *
+ * @example
+ * ```ts
+ * const watches = new WatchManager((path) => removeIdleWatch(session, path));
+ * ```
+ */
+export function removeIdleWatch(session: WireSession, serverPath: string): void {
+  if (session.state !== 'connected') return;
+  session
+    .submit(
+      OpCode.removeWatches,
+      (w) => writePathIntRequest(w, serverPath, WatcherTypeCode.any),
+      () => undefined,
+    )
+    .catch(() => undefined);
+}
+
+/**
+ * ZooKeeper 3.8 enters a recursive watch into its child table too, where it delivers nothing but
+ * replaces the registration of a one-shot child watch set before: re-arm that one with `SetWatches`
+ * (opcode 101). Sent from the `addWatch` reply, relative to its zxid: the one-shot had fired for every
+ * change up to then (its notifications came before the reply), and the server fires it at once for a
+ * change that fell between the two requests.
+ */
+function rearmChildWatch(session: WireSession, serverPath: string): void {
+  const lists = {
+    data: [],
+    exist: [],
+    child: [serverPath],
+    persistent: [],
+    persistentRecursive: [],
+  };
+  session
+    .submit(
+      OpCode.setWatches,
+      (w) => writeSetWatches(w, session.lastZxid, lists, false),
+      () => undefined,
+    )
+    .catch(() => undefined);
+}
+
+/** The one-shot kinds a `removeWatches`/`checkWatches` type names. */
+function oneShotKinds(type: WatcherType): readonly OneShotKind[] {
+  return type === 'data' ? ['data', 'exist'] : type === 'children' ? ['child'] : [];
+}
+
+/**
  * ZooKeeper 3.6–3.8 keep one registration per session, path and table, and a persistent watch lives in
- * the same tables as the one-shot ones (persistent: data and child table; recursive: data table). So the
- * server's `removeWatches` of `data` also drops a persistent or recursive watch on that path, and of
- * `children` a persistent one, while the client would keep them: refuse instead of diverging.
+ * the same tables as the one-shot ones (persistent: data and child table; recursive: data table, plus a
+ * child-table copy on 3.8 that delivers nothing). So the server's `removeWatches` of `data` also drops a
+ * persistent or recursive watch on that path, and of `children` a persistent one, while the client would
+ * keep them: refuse instead of diverging.
  */
 function checkNoCollateralRemoval(
   session: WireSession,
@@ -111,13 +161,7 @@ function checkNoCollateralRemoval(
   path: string,
   type: WatcherType,
 ): void {
-  const hit: readonly WatchKind[] =
-    type === 'data'
-      ? ['persistent', 'persistentRecursive']
-      : type === 'children'
-        ? ['persistent']
-        : [];
-  if (!session.watches.has(server, hit)) return;
+  if (!oneShotKinds(type).some((k) => session.watches.wanted(k, server))) return;
   throw new InvalidArgumentError(
     'type',
     `'${type}' cannot remove only the one-shot watches of a path that also holds a persistent watch ` +
@@ -147,7 +191,10 @@ export async function removeWatchesRequest(
   const server = chroot.toServer(path);
   if (!session.watches.has(server, watchKinds(type, path))) throw new NoWatcherError({ path });
   checkNoCollateralRemoval(session, server, path, type);
-  if (!local || session.state === 'connected') {
+  // One-shots served by a lingering persistent registration have no server watch of their own: they are
+  // removed locally, and the registration goes once nothing of the path needs it.
+  const lingering = oneShotKinds(type).some((k) => session.watches.covered(k, server));
+  if (!lingering && (!local || session.state === 'connected')) {
     try {
       const body = (w: Parameters<typeof writePathIntRequest>[0]) =>
         writePathIntRequest(w, server, WatcherTypeCode[type]);
@@ -183,7 +230,10 @@ export async function checkWatchesRequest(
   validatePath(path);
   const server = chroot.toServer(path);
   if (!session.watches.has(server, watchKinds(type, path))) throw new NoWatcherError({ path });
+  // A covered one-shot has no server watch of its own, only the persistent registration serving it,
+  // which a check of type `any` finds.
+  const covered = oneShotKinds(type).some((k) => session.watches.covered(k, server));
   const body = (w: Parameters<typeof writePathIntRequest>[0]) =>
-    writePathIntRequest(w, server, WatcherTypeCode[type]);
+    writePathIntRequest(w, server, WatcherTypeCode[covered ? 'any' : type]);
   await request(session, OpCode.checkWatches, body, path, () => undefined);
 }

@@ -33,6 +33,7 @@ import { SessionListeners } from './session-listeners.js';
 import { buildSetWatchesBatches } from './set-watches-batches.js';
 import { WatchManager } from './watch-manager.js';
 import { deliverNotification } from './watch-notification.js';
+import { removeIdleWatch } from './watch-requests.js';
 import type { WireConnection } from './wire-connection.js';
 import type { WireSessionOptions } from './wire-session-options.js';
 
@@ -81,9 +82,9 @@ export class WireSession {
   private expiryTimer: NodeJS.Timeout | undefined;
   private closing: Promise<void> | undefined;
 
-  constructor(opts: WireSessionOptions, watches: WatchManager = new WatchManager()) {
+  constructor(opts: WireSessionOptions, watches?: WatchManager) {
     this.opts = opts;
-    this.watches = watches;
+    this.watches = watches ?? new WatchManager((path) => removeIdleWatch(this, path));
     this.requests = new RequestPipeline(opts.xidSeed);
     this.listeners = new SessionListeners(opts.onListenerError);
     this.sessionId = opts.sessionId ?? 0n;
@@ -238,11 +239,12 @@ export class WireSession {
   private prime(): void {
     const conn = this.conn;
     if (conn !== undefined) this.auth.replay((f) => conn.send(f));
-    for (const batch of buildSetWatchesBatches(
-      this.watches.lists(),
-      this.lastZxid,
-      this.opts.setWatchesBatchBytes,
-    )) {
+    const batches = this.watches
+      .reRegistration()
+      .flatMap((lists) =>
+        buildSetWatchesBatches(lists, this.lastZxid, this.opts.setWatchesBatchBytes),
+      );
+    for (const batch of batches) {
       const req: PendingRequest = {
         frame: batch,
         path: undefined,
@@ -286,6 +288,8 @@ export class WireSession {
     this.failAll(loss, final ? (o) => new ClosingError({ ...o, cause: error }) : loss);
     if (final) return;
     if (this.state === 'connected') {
+      // Only an established connection had watches on the server; it dropped them all.
+      this.watches.connectionLost();
       this.state = 'disconnected';
       this.listeners.emit({ type: 'disconnected' });
       this.scheduleExpiry();

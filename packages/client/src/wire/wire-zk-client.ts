@@ -289,6 +289,12 @@ export class WireZkClient implements ZkClient {
     return this.call(OpCode.multiRead, body, undefined, (r) => decodeReadReply(r, ops));
   }
 
+  /**
+   * Adds a persistent (or recursive) watch. ZooKeeper 3.6–3.8 keep one registration per session, path and
+   * table, so a one-shot read watch on the same path would silently end this watch after its first event
+   * (ZOOKEEPER-4466, fixed in 3.9). This client handles it: such reads set no server watch and their
+   * one-shot fires from this watch's notifications, with the event the server would have sent.
+   */
   addWatch(path: string, mode: PersistentWatchMode, listener: WatchListener): Promise<Unsubscribe> {
     return addPersistentWatch(this.session, this.chroot, path, mode, listener);
   }
@@ -307,8 +313,11 @@ export class WireZkClient implements ZkClient {
    *   `'children'` a persistent (non-recursive) one along with the child watches: when the path holds such
    *   a watch this is refused with `InvalidArgumentError` (field `type`, the path), sent nothing;
    * - `'children'` next to a recursive watch removes only the child watches (the server keeps the
-   *   recursive one, which lives in its data table).
-   * To remove just one persistent watch, call the unsubscribe `addWatch` returned.
+   *   recursive one, which lives in its data table; 3.8's copy in the child table delivers nothing).
+   * To remove just one persistent watch, call the unsubscribe `addWatch` returned. A one-shot watch set
+   * on a path whose persistent watch serves it (ZOOKEEPER-4466, see `addWatch`) has no server watch of
+   * its own: once that persistent watch is unsubscribed, `'data'`/`'children'` remove such one-shots
+   * locally, and the server's registration goes when the path holds no watch any more.
    *
    * @example
    * ```ts
@@ -327,6 +336,8 @@ export class WireZkClient implements ZkClient {
   /**
    * Asks the server whether it holds a watch of this type for the path; `NoWatcherError` if not, or
    * (without asking) if no local watch of that type exists: a persistent watch counts for `'any'` only.
+   * For one-shot watches a persistent watch of the path serves (see `addWatch`), the server is asked
+   * about that registration (type `any`).
    */
   async checkWatches(path: string, type: WatcherType): Promise<void> {
     await checkWatchesRequest(this.session, this.chroot, path, type);

@@ -111,6 +111,99 @@ describe('WatchManager', () => {
   });
 });
 
+describe('WatchManager with one registration per path and table (ZOOKEEPER-4466)', () => {
+  const l = () => undefined;
+
+  it('covers data and exist one-shots by either persistent mode, child ones by persistent only', () => {
+    const m = new WatchManager();
+    m.add('persistentRecursive', '/r', l);
+    expect(m.covered('data', '/r')).toBe(true);
+    expect(m.covered('exist', '/r')).toBe(true);
+    expect(m.covered('child', '/r')).toBe(false);
+    expect(m.covered('data', '/r/x')).toBe(false);
+    const done = m.beginAdd('persistent', '/p');
+    expect(m.covered('child', '/p')).toBe(true);
+    expect(m.wanted('child', '/p')).toBe(true);
+    done();
+    done();
+    expect(m.covered('child', '/p')).toBe(false);
+  });
+
+  it('keeps a released registration while the path is busy, then reports it idle once', () => {
+    const idle: string[] = [];
+    const m = new WatchManager((path) => idle.push(path));
+    m.add('persistent', '/p', l);
+    m.add('data', '/p', l);
+    m.add('child', '/p', l);
+    expect(m.removeListener('persistent', '/p', l)).toBe(true);
+    expect(m.release('persistent', '/p')).toBe(false);
+    expect(m.covered('child', '/p')).toBe(true);
+    expect(m.wanted('child', '/p')).toBe(false);
+    const settled = m.beginRelying('/p');
+    m.trigger(3, '/p');
+    m.trigger(4, '/p');
+    // The read relying on the registration is still in flight.
+    expect(idle).toEqual([]);
+    settled();
+    expect(idle).toEqual(['/p']);
+    expect(m.covered('data', '/p')).toBe(false);
+    settled();
+    expect(idle).toEqual(['/p']);
+    m.add('persistent', '/q', l);
+    m.removeListener('persistent', '/q', l);
+    expect(m.release('persistent', '/q')).toBe(true);
+    expect(idle).toEqual(['/p']);
+  });
+
+  it("forgets lingering registrations on 'any', on connection loss and on clear", () => {
+    const idle: string[] = [];
+    const m = new WatchManager((path) => idle.push(path));
+    for (const path of ['/a', '/b']) {
+      m.add('persistentRecursive', path, l);
+      m.add('exist', path, l);
+      m.removeListener('persistentRecursive', path, l);
+      expect(m.release('persistentRecursive', path)).toBe(false);
+    }
+    m.remove('/a', 'any', '/a');
+    expect(m.covered('data', '/a')).toBe(false);
+    m.connectionLost();
+    expect(m.covered('data', '/b')).toBe(false);
+    m.trigger(1, '/b');
+    expect(idle).toEqual([]);
+    m.add('persistent', '/c', l);
+    m.add('child', '/c', l);
+    m.removeListener('persistent', '/c', l);
+    m.release('persistent', '/c');
+    m.clear();
+    expect(m.covered('child', '/c')).toBe(false);
+    expect(m.size).toBe(0);
+  });
+
+  it('re-registers every one-shot, lingering registrations, and child paths of recursive ones last', () => {
+    const m = new WatchManager();
+    m.add('data', '/d', l);
+    m.add('child', '/c', l);
+    m.add('child', '/r', l);
+    m.add('persistentRecursive', '/r', l);
+    m.add('persistent', '/d', l);
+    m.add('child', '/gone', l);
+    m.add('persistent', '/gone', l);
+    m.removeListener('persistent', '/gone', l);
+    m.release('persistent', '/gone');
+    expect(m.reRegistration()).toEqual([
+      {
+        data: ['/d'],
+        exist: [],
+        child: ['/c', '/gone'],
+        persistent: ['/d', '/gone'],
+        persistentRecursive: ['/r'],
+      },
+      { data: [], exist: [], child: ['/r'], persistent: [], persistentRecursive: [] },
+    ]);
+    expect(m.lists().child).toEqual(['/c', '/gone', '/r']);
+  });
+});
+
 describe('buildSetWatchesBatches', () => {
   function decode(frame: Buffer) {
     const r = new JuteReader(frame, 4);
