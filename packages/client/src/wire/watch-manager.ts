@@ -184,11 +184,18 @@ export class WatchManager {
   private covering(kind: OneShotKind, path: string, lingering: boolean): boolean {
     const modes: readonly PersistentWatchMode[] =
       kind === 'child' ? ['persistent'] : ['persistent', 'persistentRecursive'];
-    return modes.some(
-      (m) =>
-        (this.tables[m].get(path)?.size ?? 0) > 0 ||
-        (this.adding.get(path)?.get(m) ?? 0) > 0 ||
-        (lingering && this.lingering.get(path)?.has(m) === true),
+    return modes.some((m) => this.holds(m, path, lingering));
+  }
+
+  /**
+   * Whether the server holds, or is about to hold, a `mode` registration of this session on `path`: armed,
+   * with its `addWatch` in flight, or (when `lingering`) kept for one-shot watches that rely on it.
+   */
+  holds(mode: PersistentWatchMode, path: string, lingering: boolean): boolean {
+    return (
+      (this.tables[mode].get(path)?.size ?? 0) > 0 ||
+      (this.adding.get(path)?.get(mode) ?? 0) > 0 ||
+      (lingering && this.lingering.get(path)?.has(mode) === true)
     );
   }
 

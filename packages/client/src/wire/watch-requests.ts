@@ -52,7 +52,9 @@ export function checkListener(
  * the path afterwards would silently turn this watch into a one-shot (ZOOKEEPER-4466, fixed in 3.9). The
  * client handles it: such reads set no server watch and their one-shot fires from this watch's
  * notifications, and when this watch is unsubscribed while one-shot watches of the path rely on it, the
- * server's registration is kept until they are gone (see `WatchManager`).
+ * server's registration is kept until they are gone (see `WatchManager`). A persistent and a
+ * persistent-recursive watch on one path cannot coexist on those servers: the second is refused with
+ * `InvalidArgumentError` (field `mode`).
  *
  * @example
  * ```ts
@@ -74,6 +76,7 @@ export async function addPersistentWatch(
   }
   checkListener(listener, path, 'listener');
   const server = chroot.toServer(path);
+  refuseModeClash(session, server, path, mode);
   const kind: WatchKind = mode;
   const body = (w: Parameters<typeof writePathIntRequest>[0]) =>
     writePathIntRequest(w, server, mode === 'persistent' ? 0 : 1);
@@ -96,6 +99,32 @@ export async function addPersistentWatch(
     if (!session.watches.removeListener(kind, server, listener)) return;
     if (session.watches.release(mode, server)) removeIdleWatch(session, server);
   };
+}
+
+/**
+ * ZooKeeper 3.6–3.8 hold one mode per session, path and table (ZOOKEEPER-4466), so a persistent and a
+ * persistent-recursive watch of one session on one path cannot both work: recursive after persistent
+ * loses `childrenChanged`, persistent after recursive loses the descendants' events. Refused before
+ * sending rather than lost silently. A lingering persistent registration counts against a recursive one
+ * (one-shot child watches rely on it); a lingering recursive one does not (a persistent watch serves its
+ * one-shots too).
+ */
+function refuseModeClash(
+  session: WireSession,
+  serverPath: string,
+  path: string,
+  mode: PersistentWatchMode,
+): void {
+  const other: PersistentWatchMode = mode === 'persistent' ? 'persistentRecursive' : 'persistent';
+  if (session.watches.holds(other, serverPath, mode === 'persistentRecursive')) {
+    throw new InvalidArgumentError(
+      'mode',
+      `this session already holds a '${other}' watch on the path; ZooKeeper before 3.9 keeps one ` +
+        `mode per session and path (ZOOKEEPER-4466), so a '${mode}' watch would silently break it: ` +
+        `use one recursive watch and filter its events, or a second client`,
+      { path },
+    );
+  }
 }
 
 /**

@@ -293,7 +293,9 @@ export class WireZkClient implements ZkClient {
    * Adds a persistent (or recursive) watch. ZooKeeper 3.6–3.8 keep one registration per session, path and
    * table, so a one-shot read watch on the same path would silently end this watch after its first event
    * (ZOOKEEPER-4466, fixed in 3.9). This client handles it: such reads set no server watch and their
-   * one-shot fires from this watch's notifications, with the event the server would have sent.
+   * one-shot fires from this watch's notifications, with the event the server would have sent. Those
+   * servers cannot hold a persistent and a persistent-recursive watch of one session on one path: the
+   * second is refused with `InvalidArgumentError` (field `mode`) before anything is sent.
    */
   addWatch(path: string, mode: PersistentWatchMode, listener: WatchListener): Promise<Unsubscribe> {
     return addPersistentWatch(this.session, this.chroot, path, mode, listener);

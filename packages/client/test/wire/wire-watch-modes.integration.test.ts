@@ -308,3 +308,32 @@ describe('removing and checking watches next to emulated one-shots', () => {
     expect(c.watchCount).toBe(0);
   });
 });
+
+describe('a persistent and a recursive watch of one session on one path (ZOOKEEPER-4466)', () => {
+  test('the second mode is refused before sending, in either order, and the first keeps working', async ({
+    connectString,
+  }) => {
+    const writer = await connect(connectString);
+    const c = await connect(connectString);
+    await writer.create('/both');
+    await writer.create('/other');
+    for (const [first, second] of [
+      ['persistent', 'persistentRecursive'],
+      ['persistentRecursive', 'persistent'],
+    ] as const) {
+      const kept = recorder();
+      const stop = await c.addWatch('/both', first, kept.listener);
+      const refused = c.addWatch('/both', second, () => undefined);
+      await expect(refused).rejects.toBeInstanceOf(InvalidArgumentError);
+      await expect(refused).rejects.toMatchObject({ field: 'mode', path: '/both' });
+      // The same mode on another path is fine, and the first watch still sees its path's changes.
+      const stopOther = await c.addWatch('/other', second, () => undefined);
+      await writer.setData('/both', first);
+      await vi.waitFor(() => expect(kept.events).toEqual(['dataChanged /both']), WAIT);
+      expect(c.watchCount).toBe(2);
+      stopOther();
+      stop();
+      expect(c.watchCount).toBe(0);
+    }
+  });
+});
