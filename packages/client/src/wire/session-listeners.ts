@@ -21,10 +21,16 @@ export class SessionListeners {
     this.onListenerError = onListenerError;
   }
 
-  /** Subscribes; returns the unsubscribe. */
+  /**
+   * Subscribes; returns the unsubscribe. Each call is its own subscription, even of the same function (as
+   * on the native transport): the Set holds a fresh wrapper.
+   */
   add(listener: SessionListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    const subscription: SessionListener = (e) => {
+      listener(e);
+    };
+    this.listeners.add(subscription);
+    return () => this.listeners.delete(subscription);
   }
 
   /** Calls every listener (a snapshot: one added during the call waits for the next event). */

@@ -190,6 +190,14 @@ describeContract('contract: session lifecycle', (env) => {
     const off = client.onSessionEvent((e) => other.push(e));
     off();
     off();
+    // Each subscription is its own, even of the same function: both transports deliver twice, and one
+    // unsubscribe removes one subscription only.
+    const twice: string[] = [];
+    const listener = (e: { type: string }) => twice.push(e.type);
+    client.onSessionEvent(listener);
+    const offSecond = client.onSessionEvent(listener);
+    offSecond();
+    client.onSessionEvent(listener);
     const before = performance.now();
     await client.exists('/');
     const after = performance.now();
@@ -198,5 +206,6 @@ describeContract('contract: session lifecycle', (env) => {
     await client.close();
     expect(events).toEqual([{ type: 'closed' }]);
     expect(other).toEqual([]);
+    expect(twice).toEqual(['closed', 'closed']);
   });
 });
