@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 pnpm -s build
+node scripts/check-dist.mjs
 pnpm -s typecheck
 pnpm -s lint
 pnpm -s format:check
