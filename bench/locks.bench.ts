@@ -1,7 +1,8 @@
 /**
- * InterProcessMutex cost on the native transport (the default), next to Apache Curator 5.4's
- * InterProcessMutex measured the same way in a child JVM at the same time (this machine is shared, so
- * only side-by-side figures compare fairly):
+ * InterProcessMutex cost on the wire transport (the default) and on the native one, next to Apache
+ * Curator 5.4's InterProcessMutex measured the same way in a child JVM at the same time (this machine is
+ * shared, so only side-by-side figures compare fairly). `ZOOKIT_BENCH_TRANSPORT=wire|native` runs one
+ * transport only. Per transport:
  * - uncontended: one framework, acquire + release 2,000 times after 100 warm-up cycles (median, p99,
  *   cycles/s; one cycle = create + [read own node ∥ list contenders] + delete, 3 round trips like Curator's);
  * - contended: 8 frameworks (8 sessions) looping acquire + release on ONE path for 10 s (acquisitions/s,
@@ -25,14 +26,23 @@ const WARMUP = 100;
 const CYCLES = 2_000;
 const CONTENDERS = 8;
 const CONTENDED_MS = 10_000;
-const TRANSPORT = (process.env['ZOOKIT_BENCH_TRANSPORT'] ?? 'native') as 'native' | 'wire';
+type Transport = 'native' | 'wire';
+const only = process.env['ZOOKIT_BENCH_TRANSPORT'];
+if (only !== undefined && only !== 'wire' && only !== 'native')
+  throw new Error(`ZOOKIT_BENCH_TRANSPORT must be wire or native, got ${only}`);
+// The default transport first.
+const TRANSPORTS: readonly Transport[] = only === undefined ? ['wire', 'native'] : [only];
 
-async function open(connectString: string, namespace: string): Promise<ZkFramework> {
+async function open(
+  connectString: string,
+  namespace: string,
+  transport: Transport,
+): Promise<ZkFramework> {
   const zk = createFramework({
     connectString,
     namespace,
     sessionTimeoutMs: 10_000,
-    transport: TRANSPORT,
+    transport,
   });
   await zk.start();
   await zk.waitForConnection({ timeoutMs: 20_000 });
@@ -42,8 +52,9 @@ async function open(connectString: string, namespace: string): Promise<ZkFramewo
 async function uncontended(
   connectString: string,
   namespace: string,
+  transport: Transport,
 ): Promise<Record<string, unknown>> {
-  const zk = await open(connectString, namespace);
+  const zk = await open(connectString, namespace, transport);
   try {
     const mutex = new InterProcessMutex(zk, '/bench/uncontended');
     for (let i = 0; i < WARMUP; i++) await (await mutex.acquire()).release();
@@ -73,9 +84,10 @@ async function uncontended(
 async function contended(
   connectString: string,
   namespace: string,
+  transport: Transport,
 ): Promise<Record<string, unknown>> {
   const frameworks = await Promise.all(
-    Array.from({ length: CONTENDERS }, () => open(connectString, namespace)),
+    Array.from({ length: CONTENDERS }, () => open(connectString, namespace, transport)),
   );
   try {
     const counts = new Array<number>(CONTENDERS).fill(0);
@@ -230,26 +242,35 @@ function round3(value: number | undefined): number {
   return Math.round((value ?? Number.NaN) * 1000) / 1000;
 }
 
+async function zookitRound(
+  connectString: string,
+  namespace: string,
+  into: Record<string, Array<Record<string, unknown>>>,
+): Promise<void> {
+  for (const transport of TRANSPORTS) {
+    (into[transport] ??= []).push({
+      uncontended: await uncontended(connectString, namespace, transport),
+      contended: await contended(connectString, namespace, transport),
+    });
+  }
+}
+
 const bench: Bench = {
   name: 'locks',
   async run({ connectString }) {
     const namespace = `bench-locks-${randomUUID()}`;
+    const loadBefore = loadavg();
     // Interleaved (zookit, Curator, zookit) so that a change in the machine's load shows up as a spread.
-    const zookitFirst = {
-      uncontended: await uncontended(connectString, namespace),
-      contended: await contended(connectString, namespace),
-    };
+    const zookit: Record<string, Array<Record<string, unknown>>> = {};
+    await zookitRound(connectString, namespace, zookit);
     const curator5 = await curator(connectString, namespace);
-    const zookitSecond = {
-      uncontended: await uncontended(connectString, namespace),
-      contended: await contended(connectString, namespace),
-    };
+    await zookitRound(connectString, namespace, zookit);
     return {
-      transport: TRANSPORT,
+      transports: TRANSPORTS,
       curatorReference: { uncontendedMsPerCycle: 1.2, contendedAcquisitionsPerSec: 870 },
-      zookit: [zookitFirst, zookitSecond],
+      zookit,
       curatorSameMachine: curator5,
-      loadAverage: loadavg(),
+      loadAverage: { before: loadBefore, after: loadavg() },
     };
   },
 };

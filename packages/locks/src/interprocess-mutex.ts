@@ -84,9 +84,10 @@ export interface MutexVariant {
  * - `acquire()` returns a {@link LockHandle}: `fencingToken` (the node's czxid), `lost` (an AbortSignal
  *   fired at the first sign the lock can no longer be trusted: `suspended` under the standard error policy,
  *   `lost`, the framework's lease deadline under every policy, node deleted) and `release()`.
- * - Mutually exclusive between processes AND between async call chains of one process. Re-entrant within
- *   one async call chain: inside `withLock(fn)`, further `acquire()`/`withLock()` on the same instance
- *   (also from tasks `fn` starts) take no new node (Curator's per-thread re-entrancy).
+ * - Mutually exclusive between processes AND between async call chains of one process. Re-entrant only
+ *   inside `withLock(fn)`: there, further `acquire()`/`withLock()` on the same instance (also from tasks
+ *   `fn` starts) take no new node (Curator's per-thread re-entrancy). Two bare `acquire()` calls in one
+ *   function are two contenders: the second waits for the first (see {@link InterProcessMutex.acquire}).
  * - Timeouts and aborts delete the contender node before rejecting. Release is a guaranteed delete.
  * - A held lock is never silently re-acquired: once `lost` fires, the handle stays lost.
  *
@@ -134,8 +135,27 @@ export class InterProcessMutex implements InterProcessLock, AsyncDisposable {
   /**
    * Acquires the lock, waiting as long as `timeoutMs` allows (forever by default). Rejects with
    * `LockTimeoutError` on timeout, with the signal's reason on abort, and with `RecipeStateError` after
-   * `close()`; in every case no node is left behind. Inside a `withLock` scope of this instance, returns a
-   * re-entrant handle at once (`LockLostError` if that lock is already lost).
+   * `close()`; in every case no node is left behind.
+   *
+   * **Re-entrant only inside `withLock(fn)`.** There (also in tasks `fn` starts) it returns a handle on the
+   * held node at once (`LockLostError` if that lock is already lost). A bare `acquire()` does NOT mark its
+   * caller as the holder: `await m.acquire(); await m.acquire();` in one function creates a second node
+   * that waits behind the first, until `timeoutMs` (forever without one). This is deliberate: marking the
+   * caller's async context from inside `acquire()` would leak into every chain that context starts later,
+   * and those siblings would then walk into the lock unexcluded. Safety over liveness: use `withLock`, or
+   * pass the handle along instead of acquiring again.
+   *
+   * @example
+   * ```ts
+   * // Re-entrant: the inner call takes no new node.
+   * await mutex.withLock(async () => {
+   *   await mutex.withLock(() => step()); // or: const inner = await mutex.acquire();
+   * });
+   *
+   * // NOT re-entrant: the second call waits for the first hold, here until LockTimeoutError.
+   * const lock = await mutex.acquire();
+   * await mutex.acquire({ timeoutMs: 1_000 }); // rejects: pass `lock` along instead
+   * ```
    */
   async acquire(options: LockAcquireOptions = {}): Promise<LockHandle> {
     return (await this.#take(options)).handle;

@@ -35,7 +35,11 @@ const schema = z
  * - Taking the write lock while holding only the read lock waits forever, as in Curator: don't.
  *
  * Both locks are {@link InterProcessMutex} instances (handles with fencing tokens and `lost` signals,
- * `withLock`, re-entrancy per async context).
+ * `withLock`). Re-entrancy, and the downgrade with it, work only inside `withLock(fn)`: a bare
+ * `acquire()` never marks its caller as the holder, so a second bare `acquire()` (or a read after a bare
+ * write `acquire()`) in the same function is a new contender that waits behind the first.
+ * A queued writer never takes the lock while a downgraded reader holds it: a waiting writer looks at the
+ * contenders again after the node it watched is gone, as Curator does.
  *
  * @example
  * ```ts
@@ -67,12 +71,15 @@ export class InterProcessReadWriteLock {
     });
   }
 
-  /** The shared (read) lock. */
+  /**
+   * The shared (read) lock. Inside `writeLock().withLock(fn)` its `acquire()` is granted at once (the
+   * downgrade); after a bare `writeLock().acquire()` it is not, and waits for that write lock.
+   */
   readLock(): InterProcessMutex {
     return this.#read;
   }
 
-  /** The exclusive (write) lock. */
+  /** The exclusive (write) lock. Re-entrant only inside its `withLock(fn)`, like every mutex here. */
   writeLock(): InterProcessMutex {
     return this.#write;
   }

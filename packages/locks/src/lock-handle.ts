@@ -37,7 +37,10 @@ export interface LockHandle extends AsyncDisposable {
  * ```
  */
 export interface InterProcessLock {
-  /** Acquires; rejects with `LockTimeoutError` after `timeoutMs`, or the signal's reason. */
+  /**
+   * Acquires; rejects with `LockTimeoutError` after `timeoutMs`, or the signal's reason. Re-entrant (where
+   * the lock is) only inside its `withLock(fn)`: a second bare `acquire()` waits behind the first.
+   */
   acquire(options?: LockAcquireOptions): Promise<LockHandle>;
   /** True while some async context of this process holds it through this instance. */
   isAcquiredInThisProcess(): boolean;

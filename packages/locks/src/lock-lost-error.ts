@@ -9,6 +9,14 @@ import { ZkError } from '@zookit/client';
  * - `sessionChanged`: the framework is on a new session, which does not own the lock node;
  * - `nodeDeleted`: the lock node was deleted by someone else;
  * - `closed`: the lock recipe or the framework was closed.
+ *
+ * @example
+ * ```ts
+ * lock.lost.addEventListener('abort', () => {
+ *   const why: LockLostReason = (lock.lost.reason as LockLostError).reason;
+ *   if (why !== 'closed') console.warn(`lock lost (${why}): stop writing, then re-acquire`);
+ * });
+ * ```
  */
 export type LockLostReason =
   'suspended' | 'lost' | 'leaseDeadline' | 'sessionChanged' | 'nodeDeleted' | 'closed';

@@ -1,6 +1,7 @@
-import { NoNodeError } from '@zookit/client';
+import { BadVersionError, NoNodeError } from '@zookit/client';
 import { createFramework } from '@zookit/framework';
-import type { FrameworkOptions, ZkFramework } from '@zookit/framework';
+import type { DataResult } from '@zookit/client';
+import type { FrameworkOptions, FrameworkReadOptions, ZkFramework } from '@zookit/framework';
 import { RetryNTimes } from '@zookit/retry';
 import { startConnected, uniqueNamespace as harnessNamespace } from '@zookit/test-harness';
 
@@ -79,5 +80,78 @@ export async function childrenOf(zk: ZkFramework, path: string): Promise<string[
   } catch (error) {
     if (error instanceof NoNodeError) return [];
     throw error;
+  }
+}
+
+/**
+ * `zk` seen through a proxy that records every `getData` that left a watch (how a waiting contender
+ * watches the node it queues behind), so a test can wait for a waiter to be parked on a given node
+ * instead of guessing with a delay. Everything else goes straight to `zk`.
+ */
+export function recordingWatches(zk: ZkFramework): {
+  framework: ZkFramework;
+  /** Resolves once a watch was left on `path` (at once if one already was). */
+  watched: (path: string) => Promise<void>;
+} {
+  const seen = new Set<string>();
+  const waiters = new Map<string, Array<() => void>>();
+  const record = (path: string): void => {
+    seen.add(path);
+    for (const resolve of waiters.get(path) ?? []) resolve();
+    waiters.delete(path);
+  };
+  const getData = async (path: string, options: FrameworkReadOptions = {}): Promise<DataResult> => {
+    const result = await zk.getData(path, options);
+    if (options.watch !== undefined) record(path);
+    return result;
+  };
+  const framework = new Proxy(zk, {
+    get(target, property) {
+      if (property === 'getData') return getData;
+      // ZkFramework keeps its state in private fields: call through to the real instance.
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function'
+        ? (value as (...a: unknown[]) => unknown).bind(target)
+        : value;
+    },
+  });
+  const watched = (path: string): Promise<void> =>
+    seen.has(path)
+      ? Promise.resolve()
+      : new Promise((resolve) => waiters.set(path, [...(waiters.get(path) ?? []), resolve]));
+  return { framework, watched };
+}
+
+/**
+ * A counter node that lock holders bump with real I/O: a read, then a write conditioned on the version
+ * read. Two holders inside at once make one of the writes fail with `BadVersionError` (counted, not
+ * thrown), and the final value falls short of the number of increments.
+ */
+export class SharedCounter {
+  readonly path: string;
+  badVersions = 0;
+  increments = 0;
+
+  constructor(path: string) {
+    this.path = path;
+  }
+
+  async create(zk: ZkFramework): Promise<void> {
+    await zk.create(this.path, '0', { parents: true });
+  }
+
+  async increment(zk: ZkFramework): Promise<void> {
+    this.increments++;
+    const { data, stat } = await zk.getData(this.path);
+    try {
+      await zk.setData(this.path, String(Number(data.toString()) + 1), { version: stat.version });
+    } catch (error) {
+      if (!(error instanceof BadVersionError)) throw error;
+      this.badVersions++;
+    }
+  }
+
+  async value(zk: ZkFramework): Promise<number> {
+    return Number((await zk.getData(this.path)).data.toString());
   }
 }

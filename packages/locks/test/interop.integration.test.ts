@@ -223,4 +223,37 @@ describe('interop with Curator 5.4 InterProcessMutex / InterProcessReadWriteLock
     await w.release();
     expect(await childrenOf(zk, '/rw/shared')).toEqual([]);
   });
+
+  test('read/write lock: a Curator writer queued before a zookit downgrade waits for the downgraded reader', async ({
+    connectString,
+  }) => {
+    const path = '/rw/downgrade';
+    const [zk, java] = await Promise.all([framework(connectString), curator(connectString)]);
+    const javaWrite = await make(java, 'rw-write', 'w', path);
+    const rw = new InterProcessReadWriteLock(zk, path);
+    let readHeld = false;
+    let acquiredWhileReading = false;
+    await rw.writeLock().withLock(async (_lost, write) => {
+      // Curator's own timeout bounds its wait; the reader is held for all of it.
+      const javaDone = javaWrite.acquire(4_000, () => (acquiredWhileReading = readHeld));
+      await contenders(zk, path, 2);
+      const read = await rw.readLock().acquire({ timeoutMs: 5_000 });
+      readHeld = true;
+      const seq = write.nodePath.slice(-10);
+      expect(read.nodePath).toMatch(new RegExp(`__READ__${seq}$`));
+      await write.release();
+      // Curator's writer is still queued (its node is there) once the write lock is gone…
+      const after = await childrenOf(zk, path);
+      expect(after.map((c) => c.slice(40, 48)).sort()).toEqual(['__READ__', '__WRIT__']);
+      // …and never gets the lock while the read node is held: it times out.
+      expect(await javaDone).toBe(false);
+      expect(acquiredWhileReading).toBe(false);
+      readHeld = false;
+      await read.release();
+    });
+    expect(await javaWrite.acquire(20_000)).toBe(true);
+    await javaWrite.release();
+    expect(javaWrite.events().filter((e) => e.ev === 'error')).toEqual([]);
+    expect(await childrenOf(zk, path)).toEqual([]);
+  });
 });

@@ -107,10 +107,11 @@ describe('read/write drivers (Curator InterProcessReadWriteLock)', () => {
 
   it('a writer holds only when first; otherwise it watches the node just before it', () => {
     const write = writeDriver();
+    // Second in line, yet the predecessor's deletion proves nothing: see the downgrade case below.
     expect(write.decide(sorted, `${U1}__WRIT__0000000002`, '/rw')).toEqual({
       holds: false,
       watch: `${U2}__READ__0000000001`,
-      holdsWhenGone: true,
+      holdsWhenGone: false,
     });
     expect(write.decide(sorted, `${U2}__WRIT__0000000003`, '/rw')).toEqual({
       holds: false,
@@ -120,6 +121,48 @@ describe('read/write drivers (Curator InterProcessReadWriteLock)', () => {
     expect(
       write.decide(sortReadWrite([`${U1}__WRIT__0000000002`]), `${U1}__WRIT__0000000002`, '/rw'),
     ).toEqual({ holds: true });
+  });
+
+  it('a queued writer must look again after the holder goes: a downgrade read sorts before it', () => {
+    const write = writeDriver();
+    const holder = `${U1}__WRIT__0000000005`;
+    const queued = `${U2}__WRIT__0000000006`;
+    // Queued behind the holder before the downgrade: second in line, watching the holder's node.
+    expect(write.decide(sortReadWrite([queued, holder]), queued, '/rw')).toEqual({
+      holds: false,
+      watch: holder,
+      holdsWhenGone: false,
+    });
+    // The holder downgrades (Curator 5.5+: a plain ephemeral read node with the write node's sequence),
+    // then releases the write lock. The writer's watch fires, but the reader still excludes it.
+    const downgrade = `${U1}__READ__0000000005`;
+    const before = sortReadWrite([queued, downgrade, holder]);
+    expect(before.indexOf(queued)).toBe(2); // level with the holder's node, ahead of the queued writer
+    expect(write.decide(sortReadWrite([queued, downgrade]), queued, '/rw')).toEqual({
+      holds: false,
+      watch: downgrade,
+      holdsWhenGone: false,
+    });
+    expect(write.decide(sortReadWrite([queued]), queued, '/rw')).toEqual({ holds: true });
+  });
+
+  it('a reader with one writer ahead may take the hand-over shortcut: no writer can sort before it later', () => {
+    const read = readDriver();
+    const ours = `${U3}__READ__0000000007`;
+    const sortedWithDowngrade = sortReadWrite([
+      ours,
+      `${U1}__READ__0000000005`,
+      `${U1}__WRIT__0000000005`,
+    ]);
+    expect(read.decide(sortedWithDowngrade, ours, '/rw')).toEqual({
+      holds: false,
+      watch: `${U1}__WRIT__0000000005`,
+      holdsWhenGone: true,
+    });
+    // Once that writer is gone, the downgrade read left in front does not exclude another reader.
+    expect(read.decide(sortReadWrite([ours, `${U1}__READ__0000000005`]), ours, '/rw')).toEqual({
+      holds: true,
+    });
   });
 });
 

@@ -11,7 +11,7 @@ import {
   LockTimeoutError,
 } from '../src/index.js';
 import type { LockHandle } from '../src/index.js';
-import { CriticalSection, deferred, Frameworks, childrenOf } from './helpers.js';
+import { CriticalSection, deferred, Frameworks, SharedCounter, childrenOf } from './helpers.js';
 
 const connectString = inject('zkStandalone');
 let zks: Frameworks;
@@ -96,17 +96,22 @@ describe('InterProcessMutex: mutual exclusion', () => {
     const pool = fresh();
     const frameworks = await Promise.all(Array.from({ length: 5 }, () => pool.open()));
     const section = new CriticalSection();
+    const counter = new SharedCounter('/counters/contended');
+    await counter.create(frameworks[0]!);
     await Promise.all(
       frameworks.map(async (zk) => {
         const mutex = new InterProcessMutex(zk, '/locks/contended');
         for (let i = 0; i < 100; i++) {
           const lock = await mutex.acquire({ timeoutMs: 30_000 });
-          await section.run(lock.fencingToken, () => new Promise((r) => setImmediate(r)));
+          // Real I/O while holding: a read, then a write conditioned on the version read.
+          await section.run(lock.fencingToken, () => counter.increment(zk));
           await lock.release();
         }
       }),
     );
     expect(section.overlaps).toBe(0);
+    expect(counter.badVersions).toBe(0);
+    expect(await counter.value(frameworks[0]!)).toBe(500);
     expect(section.tokens).toHaveLength(500);
     for (let i = 1; i < section.tokens.length; i++)
       expect(section.tokens[i]! > section.tokens[i - 1]!).toBe(true);
@@ -117,18 +122,22 @@ describe('InterProcessMutex: mutual exclusion', () => {
     const zk = await fresh().open();
     const mutex = new InterProcessMutex(zk, '/locks/chains');
     const section = new CriticalSection();
+    const counter = new SharedCounter('/counters/chains');
+    await counter.create(zk);
     await Promise.all(
       Array.from({ length: 20 }, async () => {
         for (let i = 0; i < 25; i++) {
           await mutex.withLock(async () => {
             const token = (await mutex.acquire()).fencingToken; // re-entrant: same node, same token
-            await section.run(token, () => new Promise((r) => setImmediate(r)));
+            await section.run(token, () => counter.increment(zk));
             await mutex.release();
           });
         }
       }),
     );
     expect(section.overlaps).toBe(0);
+    expect(counter.badVersions).toBe(0);
+    expect(await counter.value(zk)).toBe(500);
     expect(section.tokens).toHaveLength(500);
     for (let i = 1; i < section.tokens.length; i++)
       expect(section.tokens[i]! > section.tokens[i - 1]!).toBe(true);
@@ -157,6 +166,19 @@ describe('InterProcessMutex: mutual exclusion', () => {
     expect(await childrenOf(zk, '/locks/re')).toEqual([]);
     expect(mutex.isOwnedByCurrentContext()).toBe(false);
     await expect(mutex.release()).rejects.toBeInstanceOf(LockNotHeldError);
+  });
+
+  it('is not re-entrant outside withLock: a second bare acquire in the same function is a new contender', async () => {
+    const zk = await fresh().open();
+    const mutex = new InterProcessMutex(zk, '/locks/bare');
+    const first = await mutex.acquire();
+    expect(mutex.isOwnedByCurrentContext()).toBe(false);
+    await expect(mutex.acquire({ timeoutMs: 300 })).rejects.toBeInstanceOf(LockTimeoutError);
+    expect(await childrenOf(zk, '/locks/bare')).toEqual([
+      first.nodePath.slice('/locks/bare/'.length),
+    ]);
+    await first.release();
+    expect(await childrenOf(zk, '/locks/bare')).toEqual([]);
   });
 
   it('withLock releases when fn throws', async () => {

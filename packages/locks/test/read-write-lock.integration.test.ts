@@ -2,7 +2,14 @@ import type { ZkFramework } from '@zookit/framework';
 import { afterEach, describe, expect, inject, it, vi } from 'vitest';
 
 import { InterProcessReadWriteLock, LockTimeoutError } from '../src/index.js';
-import { CriticalSection, Frameworks, childrenOf } from './helpers.js';
+import type { LockHandle } from '../src/index.js';
+import {
+  CriticalSection,
+  Frameworks,
+  SharedCounter,
+  childrenOf,
+  recordingWatches,
+} from './helpers.js';
 
 const connectString = inject('zkStandalone');
 let zks: Frameworks;
@@ -69,31 +76,91 @@ describe('InterProcessReadWriteLock', () => {
     expect(await childrenOf(a, '/rw/fair')).toEqual([]);
   });
 
-  it('downgrade (Curator 5.5+): read while holding write reuses the write sequence as a plain ephemeral', async () => {
+  it('downgrade (Curator 5.5+): read while holding write reuses the write sequence as a plain ephemeral; a writer queued after it waits for the reader', async () => {
     const [a, b] = await two();
-    const rw = new InterProcessReadWriteLock(a, '/rw/down');
-    const other = new InterProcessReadWriteLock(b, '/rw/down');
-    await rw.writeLock().withLock(async () => {
-      const read = await rw.readLock().acquire({ timeoutMs: 1_000 });
-      const seq = read.nodePath.slice(-10);
-      expect(await names(a, '/rw/down')).toEqual([`__READ__${seq}`, `__WRIT__${seq}`]);
+    const path = '/rw/down';
+    const rw = new InterProcessReadWriteLock(a, path);
+    const watches = recordingWatches(b);
+    const other = new InterProcessReadWriteLock(watches.framework, path);
+    let acquired = false;
+    let queued: Promise<LockHandle> | undefined;
+    let readToken = 0n;
+    await rw.writeLock().withLock(async (_lost, write) => {
+      const read = await rw.readLock().acquire({ timeoutMs: 5_000 });
+      readToken = read.fencingToken;
+      const seq = write.nodePath.slice(-10);
+      expect(read.nodePath.slice(-10)).toBe(seq);
+      expect(await names(a, path)).toEqual([`__READ__${seq}`, `__WRIT__${seq}`]);
       const { stat } = await a.getData(read.nodePath);
       expect(stat.ephemeralOwner).toBe(a.sessionId);
       expect(stat.ephemeralOwner).not.toBe(0n);
       // A writer queued now must not slip in between when the write lock goes.
-      const queued = other.writeLock().acquire();
-      await vi.waitFor(async () => expect(await childrenOf(a, '/rw/down')).toHaveLength(3), {
+      queued = other
+        .writeLock()
+        .acquire()
+        .then((h) => {
+          acquired = true;
+          return h;
+        });
+      await vi.waitFor(async () => expect(await childrenOf(a, path)).toHaveLength(3), {
         timeout: 10_000,
       });
-      await rw.writeLock().release();
-      await expect(other.readLock().acquire({ timeoutMs: 300 })).rejects.toBeInstanceOf(
-        LockTimeoutError,
-      );
+      await write.release();
+      // Whichever node it watched first, it ends up parked on the read node (or, wrongly, holding).
+      await Promise.race([watches.watched(read.nodePath), queued]);
+      await b.sync(path); // one more round trip on the writer's session
+      expect(acquired).toBe(false);
+      expect(await names(a, path)).toEqual([`__READ__${seq}`, expect.stringMatching(/^__WRIT__/)]);
       await read.release();
-      const w = await queued;
-      await w.release();
     });
-    expect(await childrenOf(a, '/rw/down')).toEqual([]);
+    const w = await queued!;
+    expect(acquired).toBe(true);
+    expect(w.fencingToken > readToken).toBe(true);
+    await w.release();
+    expect(await childrenOf(a, path)).toEqual([]);
+  });
+
+  it('downgrade: a writer queued BEFORE the downgrade still waits for the downgraded reader after the write lock goes', async () => {
+    const [a, b] = await two();
+    const path = '/rw/down-queued';
+    const rw = new InterProcessReadWriteLock(a, path);
+    const watches = recordingWatches(b);
+    const other = new InterProcessReadWriteLock(watches.framework, path);
+    let acquired = false;
+    let readHeld = false;
+    let acquiredWhileReading = false;
+    let queued: Promise<LockHandle> | undefined;
+    let writeToken = 0n;
+    await rw.writeLock().withLock(async (_lost, write) => {
+      writeToken = write.fencingToken;
+      queued = other
+        .writeLock()
+        .acquire()
+        .then((h) => {
+          acquired = true;
+          acquiredWhileReading = readHeld;
+          return h;
+        });
+      // Parked behind our write node: second in line, its predecessor watch set.
+      await watches.watched(write.nodePath);
+      const read = await rw.readLock().acquire({ timeoutMs: 5_000 });
+      readHeld = true;
+      const seq = write.nodePath.slice(-10);
+      expect(read.nodePath.slice(-10)).toBe(seq);
+      await write.release(); // fires the queued writer's watch; the read node still sorts before it
+      await Promise.race([watches.watched(read.nodePath), queued]);
+      await b.exists(path); // one more round trip on the writer's session
+      expect(acquired).toBe(false);
+      expect(await names(a, path)).toEqual([`__READ__${seq}`, expect.stringMatching(/^__WRIT__/)]);
+      readHeld = false;
+      await read.release();
+    });
+    const w = await queued!;
+    expect(acquired).toBe(true);
+    expect(acquiredWhileReading).toBe(false);
+    expect(w.fencingToken > writeToken).toBe(true);
+    await w.release();
+    expect(await childrenOf(a, path)).toEqual([]);
   });
 
   it('many readers and writers across frameworks: writers exclusive, no reader during a write', async () => {
@@ -102,23 +169,29 @@ describe('InterProcessReadWriteLock', () => {
     let readers = 0;
     let writers = 0;
     let violations = 0;
+    let tornReads = 0;
     const writes = new CriticalSection();
+    const counter = new SharedCounter('/counters/mixed');
+    await counter.create(frameworks[0]!);
     await Promise.all(
       frameworks.map(async (zk, i) => {
         const rw = new InterProcessReadWriteLock(zk, '/rw/mixed');
         for (let n = 0; n < 15; n++) {
           if ((n + i) % 3 === 0) {
-            await rw.writeLock().withLock(async () => {
+            await rw.writeLock().withLock(async (_lost, lock) => {
               writers++;
               if (writers > 1 || readers > 0) violations++;
-              await writes.run(0n, () => new Promise((r) => setImmediate(r)));
+              // Real I/O while holding: a read, then a write conditioned on the version read.
+              await writes.run(lock.fencingToken, () => counter.increment(zk));
               writers--;
             });
           } else {
             await rw.readLock().withLock(async () => {
               readers++;
               if (writers > 0) violations++;
-              await new Promise((r) => setImmediate(r));
+              // No writer may get in between two reads of the counter.
+              const before = await counter.value(zk);
+              if ((await counter.value(zk)) !== before) tornReads++;
               readers--;
             });
           }
@@ -126,7 +199,12 @@ describe('InterProcessReadWriteLock', () => {
       }),
     );
     expect(violations).toBe(0);
+    expect(tornReads).toBe(0);
     expect(writes.overlaps).toBe(0);
+    expect(counter.badVersions).toBe(0);
+    expect(await counter.value(frameworks[0]!)).toBe(20);
     expect(writes.tokens.length).toBe(20);
+    for (let k = 1; k < writes.tokens.length; k++)
+      expect(writes.tokens[k]! > writes.tokens[k - 1]!).toBe(true);
   });
 });

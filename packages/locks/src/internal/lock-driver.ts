@@ -3,8 +3,13 @@ import { fixForSorting, sortContenders } from '@zookit/framework/recipe-kit';
 
 /**
  * What a contender must do next: it holds the lock, or it watches one node and looks again. With
- * `holdsWhenGone`, the deletion of the watched node alone proves we hold: no node can sort before ours
- * afterwards (sequence numbers only grow), so the re-listing round trip is skipped on hand-over.
+ * `holdsWhenGone`, the deletion of the watched node alone proves we hold, so the re-listing round trip is
+ * skipped on hand-over. A driver may set it only where no node that blocks us can ever be created
+ * before ours: nodes that block us are always sequential, and sequence numbers only grow. That holds for
+ * the mutex (and so the semaphore's inner lock, the leader selector) and for the read lock (only writers
+ * block a reader, and a writer's node is always sequential). It does NOT hold for the write lock: the
+ * holder's downgrade read node (`__READ__<writeSeq>`, a plain ephemeral) is created at any time and sorts
+ * level with the holder's write node, before ours, so a writer always looks again (as Curator does).
  */
 export type LockDecision =
   | { readonly holds: true }
@@ -70,13 +75,21 @@ export function sortReadWrite(children: readonly string[]): string[] {
   });
 }
 
-/** The write lock: the standard driver over the shared read/write ordering. */
+/**
+ * The write lock: the standard driver over the shared read/write ordering, without the hand-over shortcut.
+ * When the node we watch goes, its holder may have downgraded first (Curator 5.5+): a `__READ__<seq>` node
+ * that sorts level with its write node now comes before ours and still excludes us, so only a fresh
+ * listing can tell whether we hold.
+ */
 export function writeDriver(): LockDriver {
   const standard = standardDriver(WRITE_LOCK_NAME, 1);
   return {
     lockName: WRITE_LOCK_NAME,
     sort: sortReadWrite,
-    decide: (sorted, ourName, basePath) => standard.decide(sorted, ourName, basePath),
+    decide(sorted, ourName, basePath) {
+      const decision = standard.decide(sorted, ourName, basePath);
+      return decision.holds ? decision : { ...decision, holdsWhenGone: false };
+    },
   };
 }
 
@@ -100,7 +113,9 @@ export function readDriver(): LockDriver {
       }
       if (ourIndex < 0) throw new NoNodeError({ path: `${basePath}/${ourName}` });
       if (ourIndex < firstWrite) return { holds: true };
-      // Another writer between the first one and us keeps us waiting: look again.
+      // Another writer between the first one and us keeps us waiting: look again. With a single writer
+      // ahead its deletion proves we hold: a writer's node is always sequential, so none can appear before
+      // ours later, and read nodes (a downgrade's included) never exclude a reader.
       const writers = sorted.slice(0, ourIndex).filter((n) => n.includes(WRITE_LOCK_NAME)).length;
       return { holds: false, watch: sorted[firstWrite] ?? '', holdsWhenGone: writers === 1 };
     },
