@@ -22,8 +22,102 @@ const TLS_DIR = '/zookit-tls';
 
 type DockerContainer = ReturnType<ContainerRuntimeClient['container']['getById']>;
 
+/**
+ * The part of a started testcontainers network the backend uses.
+ *
+ * @example
+ * ```ts
+ * const network: NetworkApi = await new Network().start();
+ * ```
+ */
+export type NetworkApi = Pick<StartedNetwork, 'stop'>;
+
+/**
+ * The part of a started testcontainers container the backend uses.
+ *
+ * @example
+ * ```ts
+ * const started: StartedContainerApi = await new GenericContainer('zookeeper:3.8').start();
+ * ```
+ */
+export interface StartedContainerApi {
+  getHost(): string;
+  getId(): string;
+  stop(...args: Parameters<StartedTestContainer['stop']>): Promise<unknown>;
+}
+
+/**
+ * The `GenericContainer` builder calls the backend makes, with testcontainers' own parameter types, so a
+ * stub implementing this interface stops compiling when the backend's use or testcontainers' API drifts.
+ *
+ * @example
+ * ```ts
+ * const request: ContainerRequest = new GenericContainer('zookeeper:3.8');
+ * ```
+ */
+export interface ContainerRequest {
+  // Always the network that ContainerApi.startNetwork() returned.
+  withNetwork(network: NetworkApi): ContainerRequest;
+  withNetworkAliases(...args: Parameters<GenericContainer['withNetworkAliases']>): ContainerRequest;
+  withExposedPorts(...args: Parameters<GenericContainer['withExposedPorts']>): ContainerRequest;
+  withEnvironment(...args: Parameters<GenericContainer['withEnvironment']>): ContainerRequest;
+  withLogConsumer(...args: Parameters<GenericContainer['withLogConsumer']>): ContainerRequest;
+  withCopyFilesToContainer(
+    ...args: Parameters<GenericContainer['withCopyFilesToContainer']>
+  ): ContainerRequest;
+  start(): Promise<StartedContainerApi>;
+}
+
+/**
+ * The Docker (dockerode) container calls the backend makes for stop/kill/pause/resume/restart: the
+ * promise forms of dockerode's methods.
+ *
+ * @example
+ * ```ts
+ * const docker: DockerContainerApi = (await getContainerRuntimeClient()).container.getById(id);
+ * ```
+ */
+export interface DockerContainerApi {
+  start(): Promise<unknown>;
+  stop(...args: Parameters<DockerContainer['stop']>): Promise<unknown>;
+  kill(...args: Parameters<DockerContainer['kill']>): Promise<unknown>;
+  wait(): Promise<unknown>;
+  pause(): Promise<unknown>;
+  unpause(): Promise<unknown>;
+}
+
+/**
+ * Everything {@link ContainerBackend} asks of testcontainers. The injection seam for unit tests, which
+ * pass a stub; the default, {@link testcontainersApi}, is the real library.
+ *
+ * @example
+ * ```ts
+ * const backend = new ContainerBackend(resolveEnsembleOptions(), testcontainersApi);
+ * ```
+ */
+export interface ContainerApi {
+  startNetwork(): Promise<NetworkApi>;
+  container(image: string): ContainerRequest;
+  getContainer(id: string): Promise<DockerContainerApi>;
+}
+
+/**
+ * The real testcontainers behind {@link ContainerApi}; assigning the library's classes here is what
+ * type-checks the seam against testcontainers' own declarations.
+ *
+ * @example
+ * ```ts
+ * const network = await testcontainersApi.startNetwork();
+ * ```
+ */
+export const testcontainersApi: ContainerApi = {
+  startNetwork: () => new Network().start(),
+  container: (image) => new GenericContainer(image),
+  getContainer: async (id) => (await getContainerRuntimeClient()).container.getById(id),
+};
+
 interface ContainerState {
-  readonly started: StartedTestContainer;
+  readonly started: StartedContainerApi;
   running: boolean;
   paused: boolean;
   readonly log: { text: string };
@@ -44,11 +138,16 @@ export class ContainerBackend implements EnsembleBackend {
   readonly #options: ResolvedEnsembleOptions;
   readonly #size: number;
   #endpoints: ServerEndpoint[] = [];
-  #network: StartedNetwork | undefined;
+  readonly #api: ContainerApi;
+  #network: NetworkApi | undefined;
+  // Every port reserved by start(), released by close() even when start() failed half-way.
+  #ports: number[] = [];
   #containers: ContainerState[] = [];
 
-  constructor(options: ResolvedEnsembleOptions) {
+  /** `api` is testcontainers itself unless a test injects a stub. */
+  constructor(options: ResolvedEnsembleOptions, api: ContainerApi = testcontainersApi) {
     this.#options = options;
+    this.#api = api;
     this.#size = options.servers + options.observers;
   }
 
@@ -59,7 +158,8 @@ export class ContainerBackend implements EnsembleBackend {
   async start(): Promise<void> {
     const tls = this.#options.tls;
     const ports = await allocatePorts(this.#size * (tls === undefined ? 1 : 2));
-    this.#network = await new Network().start();
+    this.#ports = [...ports];
+    this.#network = await this.#api.startNetwork();
     const network = this.#network;
     const alias = (i: number): string => `zk${i + 1}`;
     const serversLine = Array.from({ length: this.#size }, (_, i) => {
@@ -84,7 +184,8 @@ export class ContainerBackend implements EnsembleBackend {
         ...(secureHostPort === undefined ? [] : [`secureClientPort=${SECURE_PORT}`]),
       ];
       const log = { text: '' };
-      let container = new GenericContainer(this.#options.image)
+      let container = this.#api
+        .container(this.#options.image)
         .withNetwork(network)
         .withNetworkAliases(alias(i))
         .withExposedPorts({ container: CLIENT_PORT, host: clientHostPort })
@@ -124,7 +225,10 @@ export class ContainerBackend implements EnsembleBackend {
       // Recorded as soon as it runs, so close() after a failed start removes it too.
       this.#containers[i] = state;
     });
-    await Promise.all(starts);
+    // allSettled, not all: after one container fails the others are still starting, and close() can
+    // only remove the ones recorded by then.
+    const failed = (await Promise.allSettled(starts)).find((r) => r.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
     await Promise.all(this.#containers.map((_, i) => this.#waitServing(i)));
   }
 
@@ -148,9 +252,8 @@ export class ContainerBackend implements EnsembleBackend {
     );
   }
 
-  async #dockerode(i: number): Promise<DockerContainer> {
-    const client = await getContainerRuntimeClient();
-    return client.container.getById(this.#state(i).started.getId());
+  async #dockerode(i: number): Promise<DockerContainerApi> {
+    return this.#api.getContainer(this.#state(i).started.getId());
   }
 
   async stop(i: number): Promise<void> {
@@ -172,7 +275,9 @@ export class ContainerBackend implements EnsembleBackend {
 
   async pause(i: number): Promise<void> {
     const state = this.#state(i);
-    if (!state.running || state.paused) return;
+    // Same contract as the process backend: pausing a stopped server is a test bug, not a no-op.
+    if (!state.running) throw new Error(`zk${i + 1} is not running`);
+    if (state.paused) return;
     await (await this.#dockerode(i)).pause();
     state.paused = true;
   }
@@ -216,12 +321,8 @@ export class ContainerBackend implements EnsembleBackend {
       }),
     );
     this.#containers = [];
-    releasePorts(
-      this.#endpoints.flatMap((e) => [
-        e.clientPort,
-        ...(e.secureClientPort === undefined ? [] : [e.secureClientPort]),
-      ]),
-    );
+    releasePorts(this.#ports);
+    this.#ports = [];
     await this.#network?.stop();
     this.#network = undefined;
   }

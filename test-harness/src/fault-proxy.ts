@@ -88,6 +88,10 @@ export class FaultProxy implements AsyncDisposable {
   #partitioned = false;
   #dropArmed: Deferred | undefined;
   #accepted = 0;
+  #forwardedToServer = 0;
+  #forwardedToClient = 0;
+  #heldToServer = 0;
+  #heldToClient = 0;
   #closing: Promise<void> | undefined;
 
   private constructor(server: Server, target: { host: string; port: number }) {
@@ -132,6 +136,37 @@ export class FaultProxy implements AsyncDisposable {
   /** Connections accepted since start. */
   get acceptedCount(): number {
     return this.#accepted;
+  }
+
+  /**
+   * Bytes passed on since start, per direction (whole frames, length prefix included). Unchanged while
+   * partitioned: that is what tells a black hole from a slow link.
+   *
+   * @example
+   * ```ts
+   * const before = proxy.forwardedBytes.toServer;
+   * proxy.partition();
+   * await client.create('/x').catch(() => undefined);
+   * proxy.forwardedBytes.toServer === before; // true
+   * ```
+   */
+  get forwardedBytes(): { readonly toServer: number; readonly toClient: number } {
+    return { toServer: this.#forwardedToServer, toClient: this.#forwardedToClient };
+  }
+
+  /**
+   * Bytes received and held back by a partition since start, per direction; they count in
+   * {@link FaultProxy.forwardedBytes} too once `heal()` delivers them.
+   *
+   * @example
+   * ```ts
+   * proxy.partition();
+   * const create = client.create('/x');
+   * await vi.waitFor(() => expect(proxy.heldBytes.toServer).toBeGreaterThan(0));
+   * ```
+   */
+  get heldBytes(): { readonly toServer: number; readonly toClient: number } {
+    return { toServer: this.#heldToServer, toClient: this.#heldToClient };
   }
 
   get isPartitioned(): boolean {
@@ -253,8 +288,10 @@ export class FaultProxy implements AsyncDisposable {
       // Negative xids are pings (-2), auth (-4) and set-watches (-8): not requests a caller awaits.
       if (xid >= 0) link.drop = { xid, opCode: frame.readInt32BE(8) };
     }
-    if (this.#partitioned) link.heldToServer.push(frame);
-    else this.#sendToServer(link, frame);
+    if (this.#partitioned) {
+      link.heldToServer.push(frame);
+      this.#heldToServer += frame.length;
+    } else this.#sendToServer(link, frame);
   }
 
   #fromServer(link: Link, frame: Buffer): void {
@@ -272,18 +309,23 @@ export class FaultProxy implements AsyncDisposable {
         return;
       }
     }
-    if (this.#partitioned) link.heldToClient.push(frame);
-    else this.#sendToClient(link, frame);
+    if (this.#partitioned) {
+      link.heldToClient.push(frame);
+      this.#heldToClient += frame.length;
+    } else this.#sendToClient(link, frame);
   }
 
   // A link leaves #links when it is cut; later frames of the same chunk must go nowhere.
   #sendToServer(link: Link, frame: Buffer): void {
-    if (!this.#links.has(link) || link.upstreamGone) return;
-    link.upstream?.write(frame);
+    if (!this.#links.has(link) || link.upstreamGone || link.upstream === undefined) return;
+    link.upstream.write(frame);
+    this.#forwardedToServer += frame.length;
   }
 
   #sendToClient(link: Link, frame: Buffer): void {
-    if (this.#links.has(link) && !link.clientGone) link.client.write(frame);
+    if (!this.#links.has(link) || link.clientGone) return;
+    link.client.write(frame);
+    this.#forwardedToClient += frame.length;
   }
 
   // One side closed: the other gets what was already written to it, then a FIN.

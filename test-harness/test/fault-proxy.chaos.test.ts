@@ -1,8 +1,12 @@
 import { ConnectionLossError, ConnectTimeoutError, createZkClient } from '@zookit/client';
 import { describe } from 'vitest';
 import { FaultProxy } from '../src/fault-proxy.js';
+import { JuteWriter } from '../src/jute-writer.js';
 import { MiniZkClient } from '../src/mini-zk-client.js';
 import { test } from '../src/vitest.js';
+
+// ZooKeeper's sync op code (OpCode lists only what the harness itself sends).
+const SYNC_OP = 9;
 
 // The proxy sits in front of the shared standalone server; each test has its own namespace and proxy.
 const it = test.extend<{ proxy: FaultProxy; direct: MiniZkClient }>({
@@ -34,7 +38,7 @@ it('forwards traffic transparently when no fault is set', async ({
   await expect.poll(() => proxy.connectionCount).toBe(0);
 });
 
-it('partition() black-holes a request until heal(), which delivers it and its reply', async ({
+it('partition() black-holes a request until heal(), which delivers it and its reply once', async ({
   proxy,
   namespace,
   direct,
@@ -45,17 +49,38 @@ it('partition() black-holes a request until heal(), which delivers it and its re
     sessionTimeoutMs: 30_000,
   });
   proxy.partition();
+  const before = proxy.forwardedBytes;
   let settled = false;
-  const create = client.create('/during-partition').finally(() => {
+  // Sequential, so a request applied twice would leave two nodes instead of failing unnoticed.
+  const create = client.create('/during-partition-', Buffer.from('p'), 'persistent_sequential');
+  const settle = (): void => {
     settled = true;
-  });
-  // The server never saw the request: the node does not exist, and the client has no answer.
-  await expect(direct.exists('/during-partition')).resolves.toBe(false);
+  };
+  create.then(settle, settle);
+  // The request has reached the proxy and is held there...
+  await expect.poll(() => proxy.heldBytes.toServer).toBeGreaterThan(0);
+  const held = proxy.heldBytes.toServer;
+  // ...and the server never got it: a later write over a direct connection, then a sync, and the node
+  // is still missing (a standalone server applies requests in arrival order).
+  await direct.create('/after-partitioned-request');
+  await direct.request(SYNC_OP, new JuteWriter().string('/').bytes());
+  await expect(direct.getChildren('/')).resolves.toEqual(['after-partitioned-request']);
+  expect(proxy.forwardedBytes).toEqual(before);
   expect(settled).toBe(false);
   expect(client.connected).toBe(true);
+
   proxy.heal();
-  await expect(create).resolves.toBe('/during-partition');
-  await expect(direct.exists('/during-partition')).resolves.toBe(true);
+  const path = await create;
+  expect(path).toMatch(/^\/during-partition-\d{10}$/);
+  expect(proxy.forwardedBytes.toServer - before.toServer).toBeGreaterThanOrEqual(held);
+  expect(proxy.forwardedBytes.toClient).toBeGreaterThan(before.toClient);
+  await expect(direct.getData(path)).resolves.toEqual(Buffer.from('p'));
+  // Applied exactly once: one sequential node, and the client still works on the same connection.
+  const children = await direct.getChildren('/');
+  expect(children.filter((child) => child.startsWith('during-partition-'))).toEqual([
+    path.slice(1),
+  ]);
+  await expect(client.exists(path)).resolves.toBe(true);
   await client.close();
 });
 

@@ -1,12 +1,15 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fourLetterWord } from '../src/four-letter-word.js';
 import { FrameDecoder } from '../src/frame-decoder.js';
+import { JuteWriter } from '../src/jute-writer.js';
 import { MiniZkClient } from '../src/mini-zk-client.js';
+import { scaledMs } from '../src/timing.js';
 import {
   decodeConnectResponse,
   encodeConnectRequest,
@@ -14,6 +17,9 @@ import {
   OpCode,
 } from '../src/zk-protocol.js';
 import { ZkEnsemble } from '../src/zk-ensemble.js';
+
+// ZooKeeper's sync op code (OpCode lists only what the harness itself sends).
+const SYNC_OP = 9;
 
 describe('ZkEnsemble.start', () => {
   it('starts a standalone server by default, on 127.0.0.1 with a fixed connect string', async () => {
@@ -41,6 +47,60 @@ describe('ZkEnsemble.start', () => {
     const client = await MiniZkClient.connect({ connectString: zk.connectStringFor(3) });
     await client.create('/via-observer');
     await client.close();
+  });
+
+  it('starts five voters: one leader, four followers, and every member serves writes and reads', async () => {
+    const zk = await ZkEnsemble.start({ servers: 5, jvmHeapMb: 64 });
+    const pids: (number | undefined)[] = [];
+    try {
+      expect(zk.size).toBe(5);
+      expect(zk.connectString.split(',')).toHaveLength(5);
+      const modes = await Promise.all([0, 1, 2, 3, 4].map((i) => zk.mode(i)));
+      expect([...modes].sort()).toEqual(['follower', 'follower', 'follower', 'follower', 'leader']);
+      const leader = modes.indexOf('leader');
+      // The leader's own view: four followers, all in sync, so the quorum is the whole ensemble.
+      const mntr = async (): Promise<Record<string, string>> =>
+        Object.fromEntries(
+          (await fourLetterWord('127.0.0.1', zk.clientPort(leader), 'mntr'))
+            .split('\n')
+            .map((line) => line.split('\t')),
+        ) as Record<string, string>;
+      await expect.poll(mntr, { timeout: scaledMs(10_000) }).toMatchObject({
+        zk_server_state: 'leader',
+        zk_peer_state: 'leading - broadcast',
+        zk_quorum_size: '5',
+        zk_learners: '4',
+        zk_synced_followers: '4',
+      });
+
+      const clients = await Promise.all(
+        [0, 1, 2, 3, 4].map((i) => MiniZkClient.connect({ connectString: zk.connectStringFor(i) })),
+      );
+      try {
+        const root = `/five-${process.pid}-${Date.now()}`;
+        await clients[0]?.create(root);
+        for (const [i, client] of clients.entries()) {
+          await client.create(`${root}/via-${i}`, Buffer.from(`v${i}`));
+        }
+        for (const client of clients) {
+          // sync first: a follower may not have applied the other members' latest writes yet.
+          await client.request(SYNC_OP, new JuteWriter().string(root).bytes());
+          expect((await client.getChildren(root)).sort()).toEqual(
+            [0, 1, 2, 3, 4].map((i) => `via-${i}`),
+          );
+          await expect(client.getData(`${root}/via-4`)).resolves.toEqual(Buffer.from('v4'));
+        }
+        await clients[0]?.deleteRecursive(root);
+      } finally {
+        await Promise.all(clients.map((client) => client.close()));
+      }
+      pids.push(...[0, 1, 2, 3, 4].map((i) => zk.pid(i)));
+      expect(pids.every((pid) => pid !== undefined && pid > 0)).toBe(true);
+    } finally {
+      await zk.close();
+    }
+    expect([0, 1, 2, 3, 4].map((i) => zk.isRunning(i))).toEqual(Array(5).fill(false));
+    for (const pid of pids) expect(existsSync(`/proc/${String(pid)}`)).toBe(false);
   });
 
   it('honours maxSessionTimeoutMs and tickTimeMs', async () => {
