@@ -13,7 +13,8 @@ import type { Codec } from './codec.js';
 export type WithCodec<O, T> = O & { readonly codec: Codec<T> };
 
 /**
- * Options of {@link ZkFramework.create}.
+ * Options of {@link ZkFramework.create}. Like the options of every framework call, they are checked before
+ * anything is sent: a value of the wrong kind or an unknown key throws `InvalidArgumentError` naming it.
  *
  * @example
  * ```ts

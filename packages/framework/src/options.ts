@@ -1,9 +1,4 @@
-import {
-  createZkClient,
-  DEFAULT_TRANSPORT,
-  InvalidArgumentError,
-  UnsupportedByTransportError,
-} from '@zookit/client';
+import { createZkClient, DEFAULT_TRANSPORT, UnsupportedByTransportError } from '@zookit/client';
 import type { WireTlsOptions } from '@zookit/client';
 import { ExponentialBackoffRetry } from '@zookit/retry';
 import type { RetryPolicy } from '@zookit/retry';
@@ -13,6 +8,7 @@ import type { AclProvider } from './acl-provider.js';
 import type { ErrorPolicy } from './connection/error-policy.js';
 import type { Authorization, ClientFactory } from './connection/session-manager.js';
 import type { CoreSettings } from './internal/framework-core.js';
+import { parseWith } from './internal/check-options.js';
 import { checkNamespace } from './namespace-paths.js';
 
 /**
@@ -51,13 +47,28 @@ export interface FrameworkOptions {
    * `secureClientPort`). With the native transport, `createFramework` throws `UnsupportedByTransportError`.
    */
   readonly tls?: WireTlsOptions | boolean;
+  /**
+   * Accept a server that lost its quorum and serves reads only (ZooKeeper's `canBeReadOnly`; wire
+   * transport only — with native, `createFramework` throws `UnsupportedByTransportError`). While on such a
+   * server the framework posts `readOnly`: reads work, writes fail with `NotReadOnlyError`. The server must
+   * run with `readonlymode.enabled=true` (and, on ZooKeeper 3.8, `localSessionsEnabled=true`). A session
+   * opened read-only is not carried over to the quorum: when a read-write server is found, `lost` and then
+   * `connected` are posted with a new session. Default `false`.
+   *
+   * @example
+   * ```ts
+   * const zk = createFramework({ connectString, transport: 'wire', canBeReadOnly: true });
+   * zk.onConnectionStateChange((e) => { if (e.state === 'readOnly') pauseWriters(); });
+   * ```
+   */
+  readonly canBeReadOnly?: boolean;
   /** ACL of every node created without an explicit `acl`, parents and namespace nodes included. */
   readonly aclProvider?: AclProvider;
   /** @internal Makes the client of each session (tests). Default `createZkClient`. */
   readonly clientFactory?: ClientFactory;
 }
 
-const schema = z.object({
+const schema = z.strictObject({
   connectString: z.string().min(1),
   sessionTimeoutMs: z.number().int().positive().default(60_000),
   connectionTimeoutMs: z.number().int().positive().default(15_000),
@@ -92,6 +103,7 @@ const schema = z.object({
       ),
     ])
     .optional(),
+  canBeReadOnly: z.boolean().optional(),
   aclProvider: z
     .custom<AclProvider>(
       (v) =>
@@ -111,20 +123,14 @@ const schema = z.object({
 export function parseFrameworkOptions(
   options: FrameworkOptions,
 ): CoreSettings & { namespace: string | undefined } {
-  const result = schema.safeParse(options);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const field =
-      issue === undefined || issue.path.length === 0 ? 'options' : issue.path.map(String).join('.');
-    throw new InvalidArgumentError(
-      field,
-      `createFramework: ${issue?.message ?? 'invalid options'}`,
-    );
-  }
-  const o = result.data;
+  const o = parseWith(schema, options, 'createFramework', 'options');
   if (o.tls !== undefined && o.tls !== false && o.transport !== 'wire') {
     // Typed and at construction: the native binding has no safe TLS (no host-name check, blocking handshake).
     throw new UnsupportedByTransportError(o.transport, 'tls');
+  }
+  if (o.canBeReadOnly === true && o.transport !== 'wire') {
+    // The native binding exposes no read-only flag on its connection, so `readOnly` could never be posted.
+    throw new UnsupportedByTransportError(o.transport, 'readOnly');
   }
   return {
     connectString: o.connectString,
@@ -135,6 +141,7 @@ export function parseFrameworkOptions(
     authorization: o.authorization,
     transport: o.transport,
     tls: o.tls,
+    canBeReadOnly: o.canBeReadOnly === true,
     aclProvider: o.aclProvider,
     clientFactory: o.clientFactory ?? createZkClient,
     namespace: checkNamespace(o.namespace),

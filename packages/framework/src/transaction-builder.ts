@@ -1,5 +1,7 @@
 import type { CreateOptions, NodeData, Op, OpResult } from '@zookit/client';
 
+import { checkOptions, signalOptions } from './internal/check-options.js';
+
 /**
  * Curator's `transaction()`: a fluent list of operations committed as one atomic `multi` (transport
  * capability `multi`). Paths are relative to the framework's namespace; created paths in the results are
@@ -69,7 +71,8 @@ export class TransactionBuilder {
    * Sends the operations as one `multi`; resolves with one result per operation, in order. It can be
    * committed again (e.g. after `TransactionOutcomeUnknownError`, with a `check` that tells the outcome).
    */
-  commit(options: { signal?: AbortSignal } = {}): Promise<OpResult[]> {
+  async commit(options: { signal?: AbortSignal } = {}): Promise<OpResult[]> {
+    checkOptions(signalOptions, options, 'commit');
     return this.#commit([...this.#ops], options.signal);
   }
 }

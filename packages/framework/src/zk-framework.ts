@@ -1,4 +1,4 @@
-import { ConnectTimeoutError, toVersion } from '@zookit/client';
+import { checkAcl, ConnectTimeoutError, toVersion } from '@zookit/client';
 import type {
   Acl,
   AclResult,
@@ -22,6 +22,7 @@ import type { Codec } from './codec.js';
 import type { ConnectionState, ConnectionStateEvent } from './connection/connection-state.js';
 import { isErrorState } from './connection/error-policy.js';
 import type { ErrorPolicy } from './connection/error-policy.js';
+import * as check from './internal/check-options.js';
 import type { FrameworkCore, FrameworkState } from './internal/framework-core.js';
 import { compareAndSet } from './internal/compare-and-set.js';
 import { createInNamespace } from './internal/create-operation.js';
@@ -185,6 +186,7 @@ export class ZkFramework implements AsyncDisposable {
 
   /** Resolves once connected. Rejects with `ConnectTimeoutError` after `timeoutMs`, or the signal's reason. */
   async waitForConnection(options: WaitOptions = {}): Promise<void> {
+    check.checkOptions(check.waitOptions, options, 'waitForConnection');
     const { timeoutMs, signal } = options;
     await this.#core.sessions.awaitClient(
       timeoutMs,
@@ -260,7 +262,7 @@ export class ZkFramework implements AsyncDisposable {
 
   /** The node's stat, or `null` if it does not exist (a watch is left either way). */
   async exists(path: string, options: FrameworkReadOptions = {}): Promise<Stat | null> {
-    const full = this.#scope.path(path);
+    const full = this.#scope.prepare('exists', path, check.watchOptions, options);
     const watch = this.#scope.watchOptions(options.watch);
     return this.#scope.run((c) => c.exists(full, watch), options.signal);
   }
@@ -275,7 +277,7 @@ export class ZkFramework implements AsyncDisposable {
     path: string,
     options: FrameworkReadOptions = {},
   ): Promise<{ children: string[]; stat: Stat }> {
-    const full = this.#scope.path(path);
+    const full = this.#scope.prepare('getChildren', path, check.watchOptions, options);
     const watch = this.#scope.watchOptions(options.watch);
     return this.#scope.run((c) => c.getChildren(full, watch), options.signal);
   }
@@ -285,18 +287,17 @@ export class ZkFramework implements AsyncDisposable {
    * until done (failures to `errors$`); the error is still thrown. `recursive`: children first.
    */
   async delete(path: string, options: FrameworkDeleteOptions = {}): Promise<void> {
-    const full = this.#scope.path(path);
+    const full = this.#scope.prepare('delete', path, check.deleteOptions, options);
     const version = toVersion(full, options.version);
-    const ensuring = this.#scope.ensure(options.signal);
-    if (ensuring !== undefined) await ensuring;
+    await this.#scope.ensure(options.signal);
     await deleteNode(this.#core, full, version, options);
   }
 
   /**
    * Compare-and-set: reads the node, applies `fn`, writes with the version read; on BAD_VERSION (someone
-   * else wrote first) it starts again. After a write with unknown outcome it re-reads: unchanged version →
-   * not applied, try again; next version with exactly our bytes → applied; anything else → the error is
-   * thrown (outcome unknown). Returns the value written and its stat.
+   * else wrote first) it starts again. After a write with unknown outcome it re-reads: unchanged version or
+   * next version with other bytes → not applied, try again; next version with our bytes → applied; later
+   * version → the error is thrown (outcome unknown). Returns the value written and its stat.
    */
   update<T>(
     path: string,
@@ -322,7 +323,7 @@ export class ZkFramework implements AsyncDisposable {
 
   /** The node's ACL and stat. */
   async getACL(path: string, options: { signal?: AbortSignal } = {}): Promise<AclResult> {
-    const full = this.#scope.path(path);
+    const full = this.#scope.prepare('getACL', path, check.signalOptions, options);
     return this.#scope.run((c) => c.getACL(full), options.signal);
   }
 
@@ -332,19 +333,21 @@ export class ZkFramework implements AsyncDisposable {
     acl: readonly Acl[],
     options: FrameworkSetDataOptions = {},
   ): Promise<Stat> {
-    const full = this.#scope.path(path);
+    const full = this.#scope.prepare('setACL', path, check.setAclOptions, options);
+    checkAcl(full, acl);
     const version = toVersion(full, options.version);
     return this.#scope.run((c) => c.setACL(full, acl, { version }), options.signal);
   }
 
   /** Makes the connected server catch up with the leader for `path`. */
   async sync(path: string, options: { signal?: AbortSignal } = {}): Promise<void> {
-    const full = this.#scope.path(path);
+    const full = this.#scope.prepare('sync', path, check.signalOptions, options);
     await this.#scope.run((c) => c.sync(full), options.signal);
   }
 
   /** Reads the ensemble configuration (`/zookeeper/config`, outside any namespace). */
-  getConfig(options: FrameworkReadOptions = {}): Promise<DataResult> {
+  async getConfig(options: FrameworkReadOptions = {}): Promise<DataResult> {
+    check.checkOptions(check.watchOptions, options, 'getConfig');
     const watch = this.#scope.watchOptions(options.watch);
     return this.#core.run((c) => c.getConfig(watch), options.signal);
   }
@@ -355,7 +358,7 @@ export class ZkFramework implements AsyncDisposable {
    * one with writes rejects with `TransactionOutcomeUnknownError` instead of being resent blindly.
    */
   async multi(ops: readonly Op[], options: { signal?: AbortSignal } = {}): Promise<OpResult[]> {
-    return runMulti(this.#core, this.#scope.namespace, ops, options.signal);
+    return runMulti(this.#core, this.#scope.namespace, ops, options);
   }
 
   /** Curator's `transaction()`: a fluent builder committed as one {@link ZkFramework.multi}. */
@@ -385,7 +388,8 @@ export class ZkFramework implements AsyncDisposable {
     type: WatcherType,
     options: { local?: boolean; signal?: AbortSignal } = {},
   ): Promise<void> {
-    const full = this.#scope.path(path);
+    const full = this.#scope.prepare('removeWatches', path, check.removeWatchesOptions, options);
+    check.parseWith(check.watcherType, type, 'removeWatches', 'type', path);
     await this.#core.run(
       (c) =>
         c.removeWatches(full, type, options.local === undefined ? {} : { local: options.local }),

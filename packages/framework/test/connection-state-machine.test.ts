@@ -243,7 +243,9 @@ describe('connection state reducer: exhaustive table', () => {
     'lost',
     'readOnly',
   ];
-  // expected posted states for (from, input); the inputs use the model's current generation.
+  // Expected posted states for (from, input). The inputs use the model's current generation, except the
+  // `stale*` ones, which come from another client object (an older or a newer generation) and must change
+  // nothing; `afterClose` is any input once the framework is closing.
   const table: Record<string, Record<string, string[]>> = {
     undefined: {
       connected: ['connected'],
@@ -254,6 +256,16 @@ describe('connection state reducer: exhaustive table', () => {
       authFailed: [],
       leaseDue: [],
       leaseEarly: [],
+      connectFailed: [],
+      close: [],
+      staleConnected: [],
+      staleNewSession: [],
+      staleDisconnected: [],
+      staleExpired: [],
+      staleAuthFailed: [],
+      staleConnectFailed: [],
+      staleLeaseDue: [],
+      afterClose: [],
     },
     connected: {
       connected: ['reconnected'],
@@ -264,6 +276,16 @@ describe('connection state reducer: exhaustive table', () => {
       authFailed: ['lost'],
       leaseDue: [],
       leaseEarly: [],
+      connectFailed: [],
+      close: [],
+      staleConnected: [],
+      staleNewSession: [],
+      staleDisconnected: [],
+      staleExpired: [],
+      staleAuthFailed: [],
+      staleConnectFailed: [],
+      staleLeaseDue: [],
+      afterClose: [],
     },
     suspended: {
       connected: ['reconnected'],
@@ -274,6 +296,16 @@ describe('connection state reducer: exhaustive table', () => {
       authFailed: ['lost'],
       leaseDue: ['lost'],
       leaseEarly: [],
+      connectFailed: [],
+      close: [],
+      staleConnected: [],
+      staleNewSession: [],
+      staleDisconnected: [],
+      staleExpired: [],
+      staleAuthFailed: [],
+      staleConnectFailed: [],
+      staleLeaseDue: [],
+      afterClose: [],
     },
     reconnected: {
       connected: [],
@@ -284,6 +316,16 @@ describe('connection state reducer: exhaustive table', () => {
       authFailed: ['lost'],
       leaseDue: [],
       leaseEarly: [],
+      connectFailed: [],
+      close: [],
+      staleConnected: [],
+      staleNewSession: [],
+      staleDisconnected: [],
+      staleExpired: [],
+      staleAuthFailed: [],
+      staleConnectFailed: [],
+      staleLeaseDue: [],
+      afterClose: [],
     },
     lost: {
       connected: ['reconnected'],
@@ -294,6 +336,16 @@ describe('connection state reducer: exhaustive table', () => {
       authFailed: [],
       leaseDue: [],
       leaseEarly: [],
+      connectFailed: [],
+      close: [],
+      staleConnected: [],
+      staleNewSession: [],
+      staleDisconnected: [],
+      staleExpired: [],
+      staleAuthFailed: [],
+      staleConnectFailed: [],
+      staleLeaseDue: [],
+      afterClose: [],
     },
     readOnly: {
       connected: ['connected'],
@@ -304,6 +356,16 @@ describe('connection state reducer: exhaustive table', () => {
       authFailed: ['lost'],
       leaseDue: [],
       leaseEarly: [],
+      connectFailed: [],
+      close: [],
+      staleConnected: [],
+      staleNewSession: [],
+      staleDisconnected: [],
+      staleExpired: [],
+      staleAuthFailed: [],
+      staleConnectFailed: [],
+      staleLeaseDue: [],
+      afterClose: [],
     },
   };
   for (const from of states) {
@@ -320,10 +382,40 @@ describe('connection state reducer: exhaustive table', () => {
           authFailed: { type: 'authFailed', generation: g, now: 10 } as const,
           leaseDue: leaseCheck(g, 100, 100 + 4000),
           leaseEarly: leaseCheck(g, 100, 100 + 3999),
+          connectFailed: { type: 'connectFailed', generation: g, now: 10 } as const,
+          close: { type: 'close' } as const,
+          staleConnected: connected(g + 1, S1, 10),
+          staleNewSession: connected(g - 1, S2, 10),
+          staleDisconnected: disconnected(g - 1, 100, 150),
+          staleExpired: { type: 'expired', generation: g - 1, now: 10 } as const,
+          staleAuthFailed: { type: 'authFailed', generation: g + 1, now: 10 } as const,
+          staleConnectFailed: { type: 'connectFailed', generation: g - 1, now: 10 } as const,
+          staleLeaseDue: leaseCheck(g - 1, 100, 100 + 4000),
+          afterClose: connected(g, S2, 10),
         }[name] as ConnectionInput;
-        const t = reduceConnection(m, input, rules);
+        const before =
+          name === 'afterClose' ? reduceConnection(m, { type: 'close' }, rules).model : m;
+        const t = reduceConnection(before, input, rules);
         expect(t.events.map((e) => e.state)).toEqual(expected);
         if (expected.length > 0) expect(t.model.state).toBe(expected.at(-1));
+        if (name.startsWith('stale') || name === 'afterClose') {
+          expect(t.model).toBe(before); // ignored outright: same model, nothing to do
+          expect(t.commands).toEqual([]);
+          return;
+        }
+        if (name === 'close') {
+          expect(t.model).toEqual({ ...m, closed: true }); // no lost on close (Curator)
+          expect(t.commands).toEqual([{ type: 'cancelLeaseCheck' }]);
+          return;
+        }
+        if (name === 'connectFailed') {
+          // Another client, posting nothing: the state stays whatever it was.
+          expect(t.model).toEqual({ ...m, generation: g + 1 });
+          expect(t.commands).toEqual([
+            { type: 'replaceClient', generation: g + 1, reason: 'connectFailed' },
+          ]);
+          return;
+        }
         const replaces = t.commands.some((c) => c.type === 'replaceClient');
         expect(replaces).toBe(
           name === 'expired' ||

@@ -23,7 +23,7 @@ export interface BoundedExponentialBackoffRetryOptions {
   readonly random?: () => number;
 }
 
-const schema = z.object({
+const schema = z.strictObject({
   baseSleepMs: z.number().int().nonnegative(),
   maxSleepMs: z.number().int().nonnegative(),
   maxRetries: z.number().int().nonnegative(),

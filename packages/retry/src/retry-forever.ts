@@ -17,7 +17,7 @@ export interface RetryForeverOptions {
   readonly intervalMs: number;
 }
 
-const schema = z.object({ intervalMs: z.number().int().positive() });
+const schema = z.strictObject({ intervalMs: z.number().int().positive() });
 
 /**
  * Curator's `RetryForever`: always retries, sleeping `intervalMs`. Stop it with an `AbortSignal`.

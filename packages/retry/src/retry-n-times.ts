@@ -18,7 +18,7 @@ export interface RetryNTimesOptions {
   readonly sleepMs: number;
 }
 
-const schema = z.object({
+const schema = z.strictObject({
   maxRetries: z.number().int().nonnegative(),
   sleepMs: z.number().int().nonnegative(),
 });

@@ -16,7 +16,7 @@ export interface RetryOneTimeOptions {
   readonly sleepMs: number;
 }
 
-const schema = z.object({ sleepMs: z.number().int().nonnegative() });
+const schema = z.strictObject({ sleepMs: z.number().int().nonnegative() });
 
 /**
  * Curator's `RetryOneTime`: `RetryNTimes(1, sleepMs)`, so two attempts in all.

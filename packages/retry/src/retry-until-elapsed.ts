@@ -19,7 +19,7 @@ export interface RetryUntilElapsedOptions {
   readonly sleepMs: number;
 }
 
-const schema = z.object({
+const schema = z.strictObject({
   maxElapsedMs: z.number().int().nonnegative(),
   sleepMs: z.number().int().nonnegative(),
 });

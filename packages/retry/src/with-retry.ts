@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@zookit/client';
 import pRetry from 'p-retry';
 
 import { RetriesExhaustedError } from './retries-exhausted-error.js';
@@ -63,7 +64,8 @@ export interface WithRetryOptions {
  * Runs `fn` under a retry policy, Curator's `RetryLoop`: an error the policy does not allow
  * (`policy.allowRetryOnError`) is re-thrown at once; otherwise the policy decides whether and after how
  * long to try again. When it refuses, the promise rejects with {@link RetriesExhaustedError} whose
- * `cause` is the last error. A policy allowing n retries makes n + 1 attempts.
+ * `cause` is the last error. A policy allowing n retries makes n + 1 attempts. A `policy`, `fn` or option
+ * of the wrong kind rejects with `InvalidArgumentError` naming it, before the first attempt.
  *
  * @example
  * ```ts
@@ -78,6 +80,7 @@ export async function withRetry<T>(
   fn: (context: AttemptContext) => Promise<T> | T,
   options: WithRetryOptions = {},
 ): Promise<T> {
+  checkArguments(policy, fn, options);
   const signal = options.signal;
   signal?.throwIfAborted();
   const start = performance.now();
@@ -151,6 +154,44 @@ async function retryLoop<T>(
   } catch (error) {
     if (exhausted) throw new RetriesExhaustedError(attempts, performance.now() - start, error);
     throw error;
+  }
+}
+
+/**
+ * Plain checks rather than a schema: this runs before every framework operation. Without them a bad
+ * policy would only fail, with a TypeError, on the first retry (an error path that may never be tested).
+ */
+function checkArguments(policy: unknown, fn: unknown, options: unknown): void {
+  const p = policy as Partial<RetryPolicy> | null;
+  if (
+    typeof p !== 'object' ||
+    p === null ||
+    typeof p.allowRetry !== 'function' ||
+    typeof p.allowRetryOnError !== 'function'
+  ) {
+    throw new InvalidArgumentError(
+      'policy',
+      'withRetry: must be a RetryPolicy ({ allowRetry, allowRetryOnError })',
+    );
+  }
+  if (typeof fn !== 'function')
+    throw new InvalidArgumentError('fn', 'withRetry: must be a function');
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidArgumentError('options', 'withRetry: must be an object');
+  }
+  const o = options as Record<string, unknown>;
+  for (const key of Object.keys(o)) {
+    if (key !== 'signal' && key !== 'onRetry' && key !== 'mapError') {
+      throw new InvalidArgumentError(key, 'withRetry: unknown option');
+    }
+  }
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) {
+    throw new InvalidArgumentError('signal', 'withRetry: must be an AbortSignal');
+  }
+  for (const key of ['onRetry', 'mapError'] as const) {
+    if (o[key] !== undefined && typeof o[key] !== 'function') {
+      throw new InvalidArgumentError(key, 'withRetry: must be a function');
+    }
   }
 }
 

@@ -28,6 +28,8 @@ export interface ClientFactoryOptions extends ZkClientOptions {
   readonly transport: 'native' | 'wire';
   /** The framework's `tls` option (only ever set with the wire transport). */
   readonly tls?: WireTlsOptions | boolean;
+  /** The framework's `canBeReadOnly` option (only ever set with the wire transport). */
+  readonly canBeReadOnly?: boolean;
 }
 
 /**

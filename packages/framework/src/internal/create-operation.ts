@@ -9,6 +9,7 @@ import {
 import type { Acl, CreateResult, NodeData } from '@zookit/client';
 
 import type { Codec } from '../codec.js';
+import { checkOptions, createOptions } from './check-options.js';
 import { fixForNamespace, unfixForNamespace } from '../namespace-paths.js';
 import type { FrameworkCreateOptions } from '../operation-options.js';
 import type { FrameworkCore } from './framework-core.js';
@@ -46,6 +47,7 @@ export async function createInNamespace(
   data: unknown,
   options: FrameworkCreateOptions & { codec?: Codec<unknown> },
 ): Promise<CreateResult> {
+  checkOptions(createOptions, options, 'create', path);
   const mode = options.mode ?? CreateMode.Persistent;
   const full = fixForNamespace(namespace, path, isSequential(mode));
   const bytes = options.codec === undefined ? (data as NodeData) : options.codec.encode(data, path);

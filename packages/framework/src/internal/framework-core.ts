@@ -12,6 +12,7 @@ import type { ConnectionStateEvent } from '../connection/connection-state.js';
 import type { ErrorPolicy } from '../connection/error-policy.js';
 import { SessionManager } from '../connection/session-manager.js';
 import type { Authorization, ClientFactory } from '../connection/session-manager.js';
+import { checkFunction, checkOptions, stateListenerOptions } from './check-options.js';
 import { GuaranteedDeleter } from './guaranteed-deleter.js';
 import type { GuaranteedDeleteRequest } from './guaranteed-deleter.js';
 import { findAndDeleteProtected, mkdirs } from './node-operations.js';
@@ -26,6 +27,8 @@ export interface CoreSettings {
   readonly authorization: readonly Authorization[];
   readonly transport: 'native' | 'wire';
   readonly tls: WireTlsOptions | boolean | undefined;
+  /** Accept read-only servers (wire only; checked when the options are parsed). */
+  readonly canBeReadOnly: boolean;
   readonly aclProvider: AclProvider | undefined;
   readonly clientFactory: ClientFactory;
 }
@@ -68,6 +71,7 @@ export class FrameworkCore {
         connectTimeoutMs: settings.connectionTimeoutMs,
         transport: settings.transport,
         ...(settings.tls === undefined ? {} : { tls: settings.tls }),
+        ...(settings.canBeReadOnly ? { canBeReadOnly: true } : {}),
       },
       authorization: settings.authorization,
       onError: (e) => this.reportError(e),
@@ -112,6 +116,8 @@ export class FrameworkCore {
     listener: (event: ConnectionStateEvent) => void,
     options: { signal?: AbortSignal; emitCurrent?: boolean },
   ): Unsubscribe {
+    checkFunction(listener, 'listener', 'onConnectionStateChange');
+    checkOptions(stateListenerOptions, options, 'onConnectionStateChange');
     // The stream replays the latest state; a listener asks for it explicitly.
     const replaying = options.emitCurrent !== true && this.sessions.current !== undefined;
     const source = replaying ? this.sessions.states$.pipe(skip(1)) : this.sessions.states$;

@@ -1,15 +1,33 @@
-import { isSequential, NoNodeError, TransactionFailedError, ZkError } from '@zookit/client';
+import {
+  checkCreate,
+  isSequential,
+  NoNodeError,
+  TransactionFailedError,
+  toData,
+  ZkError,
+} from '@zookit/client';
 import type { Op, OpResult, Unsubscribe } from '@zookit/client';
 
 import { fixForNamespace, unfixForNamespace } from '../namespace-paths.js';
 import { TransactionOutcomeUnknownError } from '../transaction-outcome-unknown-error.js';
+import { checkOptions, multiOps, parseWith, signalOptions } from './check-options.js';
 import { checkAclOnCreate } from './create-operation.js';
 import type { FrameworkCore } from './framework-core.js';
 
 function namespaced(core: FrameworkCore, namespace: string | undefined, op: Op): Op {
-  if (op.type !== 'create') return { ...op, path: fixForNamespace(namespace, op.path) };
+  if (op.type !== 'create') {
+    const path = fixForNamespace(namespace, op.path);
+    // Checked here, not by the client: a bad op must fail before the namespace's containers are made.
+    if (op.type === 'setData') toData(path, op.data);
+    return { ...op, path };
+  }
   const path = fixForNamespace(namespace, op.path, op.mode !== undefined && isSequential(op.mode));
   const acl = op.acl ?? core.aclFor(path);
+  checkCreate(path, op.data, {
+    ...(op.mode === undefined ? {} : { mode: op.mode }),
+    ...(op.ttlMs === undefined ? {} : { ttlMs: op.ttlMs }),
+    ...(acl === undefined ? {} : { acl }),
+  });
   checkAclOnCreate(core, path, acl);
   return acl === undefined ? { ...op, path } : { ...op, path, acl };
 }
@@ -32,8 +50,11 @@ export async function runMulti(
   core: FrameworkCore,
   namespace: string | undefined,
   ops: readonly Op[],
-  signal: AbortSignal | undefined,
+  options: { signal?: AbortSignal },
 ): Promise<OpResult[]> {
+  checkOptions(signalOptions, options, 'multi');
+  parseWith(multiOps, ops, 'multi', 'ops');
+  const signal = options.signal;
   const mapped = ops.map((op) => namespaced(core, namespace, op));
   const readOnly = mapped.every((op) => op.type === 'check');
   const commit = (): Promise<OpResult[]> =>

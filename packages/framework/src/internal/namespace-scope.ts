@@ -10,6 +10,8 @@ import type {
   ZkClient,
 } from '@zookit/client';
 
+import type { z } from 'zod';
+
 import type { Codec } from '../codec.js';
 import { fixForNamespace, unfixForNamespace } from '../namespace-paths.js';
 import type {
@@ -17,6 +19,13 @@ import type {
   FrameworkReadOptions,
   FrameworkSetDataOptions,
 } from '../operation-options.js';
+import {
+  checkFunction,
+  checkOptions,
+  getDataOptions,
+  persistentWatchOptions,
+  setDataOptions,
+} from './check-options.js';
 import type { FrameworkCore } from './framework-core.js';
 import { bindToSignal } from './multi-operation.js';
 
@@ -42,6 +51,16 @@ export class NamespaceScope {
   /** The full path of `path` in the namespace (validated; `sequential` allows a trailing slash). */
   path(path: string, sequential = false): string {
     return fixForNamespace(this.namespace, path, sequential);
+  }
+
+  /**
+   * The full path of `path`, after checking the call's `options` against `schema` (the shared per-call
+   * checker): a bad field throws `InvalidArgumentError` naming it, before anything is sent.
+   */
+  prepare(owner: string, path: string, schema: z.ZodType, options: unknown): string {
+    const full = this.path(path);
+    checkOptions(schema, options, owner, path);
+    return full;
   }
 
   /** Makes sure the namespace exists; `undefined` when there is nothing to wait for. */
@@ -83,7 +102,7 @@ export class NamespaceScope {
     // Not async: this is the hottest call, and each async layer costs measurable microseconds.
     let full: string;
     try {
-      full = this.path(path);
+      full = this.prepare('getData', path, getDataOptions, options);
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
@@ -103,7 +122,7 @@ export class NamespaceScope {
     data: unknown,
     options: FrameworkSetDataOptions & { codec?: Codec<unknown> },
   ): Promise<Stat> {
-    const full = this.path(path);
+    const full = this.prepare('setData', path, setDataOptions, options);
     const codec = options.codec;
     const bytes = toData(full, codec === undefined ? (data as NodeData) : codec.encode(data, path));
     const version = toVersion(full, options.version);
@@ -116,7 +135,8 @@ export class NamespaceScope {
     options: { readonly mode: PersistentWatchMode; readonly signal?: AbortSignal },
     listener: WatchListener,
   ): Promise<Unsubscribe> {
-    const full = this.path(path);
+    const full = this.prepare('watch', path, persistentWatchOptions, options);
+    checkFunction(listener, 'listener', 'watch', path);
     const { mode, signal } = options;
     const wrapped = this.wrapListener(listener);
     return bindToSignal(await this.run((c) => c.addWatch(full, mode, wrapped), signal), signal);
