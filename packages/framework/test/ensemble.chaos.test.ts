@@ -1,9 +1,15 @@
 import { CreateMode } from '@zookit/client';
 import { ZkEnsemble } from '@zookit/test-harness';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import type { ZkFramework } from '../src/index.js';
-import { nextState, recordStates, startedFramework, uniqueNamespace } from './helpers.js';
+import {
+  frameworkTransports,
+  nextState,
+  recordStates,
+  startedFramework,
+  uniqueNamespace,
+} from './helpers.js';
 
 // Long enough for three JVMs to stop and start again on a busy machine; the server clamps to 20 ticks.
 const SESSION_TIMEOUT_MS = 20_000;
@@ -15,18 +21,24 @@ beforeAll(async () => {
   ensemble = await ZkEnsemble.start({ servers: 3, tickTimeMs: 1000 });
 });
 
-afterAll(async () => {
+afterEach(async () => {
   await zk?.close();
+  zk = undefined;
+});
+
+afterAll(async () => {
   await ensemble.close();
 });
 
-describe('3-server ensemble', () => {
+describe.each(frameworkTransports)('3-server ensemble, $name transport', (transport) => {
   it('a full restart of every server within the session timeout keeps the session and its ephemerals', async () => {
     zk = await startedFramework({
       connectString: ensemble.connectString,
       namespace: uniqueNamespace(),
       sessionTimeoutMs: SESSION_TIMEOUT_MS,
+      transport: transport.name,
     });
+    expect(zk.client?.transport).toBe(transport.name);
     const eph = await zk.create('/eph', 'kept', { mode: CreateMode.Ephemeral });
     const session = zk.sessionId;
     const rec = recordStates(zk);

@@ -6,9 +6,31 @@ import type {
   ConnectionState,
   ConnectionStateEvent,
   FrameworkOptions,
+  LostReason,
   ZkFramework,
 } from '../src/index.js';
 import { createFramework } from '../src/index.js';
+
+/**
+ * One transport the framework's guarantees are checked on. Where a transport knowingly behaves differently,
+ * the difference is data here, with its reason, read by the one shared test (never a forked test).
+ */
+export interface FrameworkTransport {
+  /** The framework's `transport` option, also the label in test names. */
+  readonly name: 'native' | 'wire';
+  /**
+   * What a `lost` after a partition longer than the session timeout may give as its reason. The framework's
+   * lease check names `timeout`; the wire client also runs its own expiry clock from the same last-heard
+   * time, and whichever fires first names the reason. The native client never expires on its own clock.
+   */
+  readonly lostReasonsAfterPartition: readonly LostReason[];
+}
+
+/** Every transport the framework's chaos tests run on. */
+export const frameworkTransports: readonly FrameworkTransport[] = [
+  { name: 'native', lostReasonsAfterPartition: ['timeout'] },
+  { name: 'wire', lostReasonsAfterPartition: ['timeout', 'expired'] },
+];
 
 /** A unique namespace for one test. */
 export function uniqueNamespace(): string {

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { expireSession, FaultProxy } from '@zookit/test-harness';
 import { test } from '@zookit/test-harness/vitest';
 import { afterEach, describe, expect, vi } from 'vitest';
@@ -48,17 +49,34 @@ describe('wire session under faults', () => {
   test('a hung server is noticed by the read timeout, in time to keep the session', async ({
     zkStandalone,
     namespace,
+    timing,
   }) => {
-    const { proxy, client, events } = await proxied(zkStandalone, namespace);
+    const { proxy, client, events } = await proxied(zkStandalone, namespace, {
+      sessionTimeoutMs: timing.ms(3000),
+    });
     const id = client.sessionId;
+    const negotiatedMs = client.negotiatedTimeoutMs ?? 0;
+    expect(negotiatedMs).toBeGreaterThan(0);
+    let disconnectedAt: number | undefined;
+    client.onSessionEvent((e) => {
+      if (e.type === 'disconnected') disconnectedAt ??= performance.now();
+    });
+    // A reply right before the pause, so the read timeout (counted from the last message heard) starts there.
+    await client.exists('/');
+    const pausedAt = performance.now();
     proxy.partition();
     // Only the read timeout (2/3 of the session timeout) can notice a black hole: nothing is closed.
     await vi.waitFor(() => expect(types(events)).toContain('disconnected'), {
-      timeout: 10_000,
+      timeout: timing.ms(10_000),
       interval: 20,
     });
+    const detectedAfterMs = (disconnectedAt ?? Number.NaN) - pausedAt;
+    // Not a false alarm: a silent but healthy connection is given well over a ping interval ...
+    expect(detectedAfterMs).toBeGreaterThanOrEqual(negotiatedMs / 2);
+    // ... yet noticed before the server may expire the session, so another server can still take it.
+    expect(detectedAfterMs).toBeLessThan(negotiatedMs);
     proxy.heal();
-    await vi.waitFor(() => expect(events).toHaveLength(3), { timeout: 10_000 });
+    await vi.waitFor(() => expect(events).toHaveLength(3), { timeout: timing.ms(10_000) });
     // Had detection taken longer than the session timeout, the client would have declared it expired.
     expect(events[2]).toMatchObject({ type: 'connected', sessionId: id, initial: false });
     expect(await client.exists('/')).not.toBeNull();
