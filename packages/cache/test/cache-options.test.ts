@@ -67,14 +67,16 @@ describe('cache options and lifecycle (no server)', () => {
     const waiting = cache.whenInitialized({ signal: aborted.signal });
     aborted.abort(new Error('user gave up'));
     await expect(waiting).rejects.toThrow('user gave up');
-    const pending = cache.whenInitialized();
+    // Its rejection handler must be attached before close() rejects it, or the rejection is unhandled
+    // for as long as close() takes.
+    const pending = expect(cache.whenInitialized()).rejects.toBeInstanceOf(RecipeStateError);
     let completed = false;
     cache.events$.subscribe({ complete: () => (completed = true) });
     await cache[Symbol.asyncDispose]();
     await cache.close();
     expect(cache.state).toBe('closed');
     expect(completed).toBe(true);
-    await expect(pending).rejects.toBeInstanceOf(RecipeStateError);
+    await pending;
     await expect(cache.whenInitialized()).rejects.toBeInstanceOf(RecipeStateError);
   });
 });
