@@ -103,8 +103,15 @@ public final class CuratorDriver {
         }
         case "latch-close":
           run(name, () -> {
-            ((LeaderLatch) recipes.remove(name)).close();
-            emit("closed", name, "");
+            LeaderLatch latch = (LeaderLatch) recipes.remove(name);
+            // close() is SILENT (no notLeader call), so report whether this latch led until now and when
+            // it gave up: closeCalledT, just before close(). Curator's close() sends the delete of its node
+            // before it clears hasLeadership, so the event's own t (after close() returned) can be later
+            // than the successor's start: that window is Curator's, not the successor's.
+            boolean wasLeader = latch.hasLeadership();
+            long closeCalledT = System.nanoTime();
+            latch.close();
+            emit("closed", name, "\"wasLeader\":" + wasLeader + ",\"closeCalledT\":" + closeCalledT);
           });
           break;
         case "selector": {

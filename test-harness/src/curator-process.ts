@@ -32,7 +32,15 @@ export const CURATOR_CLASSPATH: readonly string[] = [
 
 const driverSource = fileURLToPath(new URL('../java/CuratorDriver.java', import.meta.url));
 
-/** One JSON line printed by the Java driver. */
+/**
+ * One JSON line printed by the Java driver.
+ *
+ * @example
+ * ```ts
+ * const acquired: CuratorEvent = await curator.waitFor((e) => e.ev === 'acquired');
+ * expect(acquired.t).toBeGreaterThan(0);
+ * ```
+ */
 export interface CuratorEvent {
   /** Event kind: `ready`, `state`, `leader`, `acquired`, `released`, `count`, `started`, `closed`, `error`… */
   readonly ev: string;
@@ -43,7 +51,15 @@ export interface CuratorEvent {
   readonly [field: string]: unknown;
 }
 
-/** Options of {@link CuratorProcess.start}. */
+/**
+ * Options of {@link CuratorProcess.start}.
+ *
+ * @example
+ * ```ts
+ * const options: CuratorProcessOptions = { connectString, sessionTimeoutMs: 6_000 };
+ * await using curator = await CuratorProcess.start(options);
+ * ```
+ */
 export interface CuratorProcessOptions {
   /** Where Curator connects. */
   readonly connectString: string;
@@ -106,6 +122,8 @@ async function compiledDriverDir(): Promise<string> {
 export class CuratorProcess implements AsyncDisposable {
   /** Every event received so far, in order. */
   readonly events: CuratorEvent[] = [];
+  /** `performance.now()` at which each of {@link CuratorProcess.events} arrived (same index). */
+  readonly arrivedAt: number[] = [];
   readonly #child: ChildProcessWithoutNullStreams;
   readonly #waiters = new Set<() => void>();
   #stderr = '';
@@ -116,6 +134,7 @@ export class CuratorProcess implements AsyncDisposable {
     createInterface({ input: child.stdout }).on('line', (line) => {
       if (!line.startsWith('{')) return;
       this.events.push(JSON.parse(line) as CuratorEvent);
+      this.arrivedAt.push(performance.now());
       for (const wake of [...this.#waiters]) wake();
     });
     child.stderr.on('data', (chunk: Buffer) => {
@@ -159,6 +178,26 @@ export class CuratorProcess implements AsyncDisposable {
     const ready = this.events.find((e) => e.ev === 'ready');
     const id = ready?.['sessionId'];
     return typeof id === 'string' ? id : '';
+  }
+
+  /**
+   * When the JVM stamped `event` (or a raw `System.nanoTime()` value such as a `closed` event's
+   * `closeCalledT`), on this thread's `performance.now()` scale. The JVM's `System.nanoTime()`
+   * and Node's `process.hrtime` both read CLOCK_MONOTONIC on Linux, so Java-side and Node-side stamps order
+   * on one timeline, without the stdout pipe's delay (check with {@link CuratorProcess.arrivedAt}: a
+   * mapped stamp is never later than its arrival).
+   *
+   * @example
+   * ```ts
+   * const led = await curator.waitFor((e) => e.ev === 'leader' && e.isLeader === true);
+   * recorder.mark('java-1', true, curator.localTime(led));
+   * ```
+   */
+  localTime(event: CuratorEvent | number): number {
+    const stampNs = typeof event === 'number' ? event : event.t;
+    const nowNs = process.hrtime.bigint();
+    const nowMs = performance.now();
+    return nowMs - Number(nowNs - BigInt(Math.trunc(stampNs))) / 1e6;
   }
 
   /** Sends one command line, e.g. `send('acquire', 'm1', '5000')`. */

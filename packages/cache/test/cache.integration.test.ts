@@ -1,6 +1,6 @@
 import { CreateMode, NoAuthError, Perms } from '@zookit/client';
 import type { ZkFramework } from '@zookit/framework';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { afterEach, describe, expect, inject, it, vi } from 'vitest';
 import { z } from 'zod';
 
 import { jsonCodec, NodeCache, PathChildrenCache, TreeCache, utf8Codec } from '../src/index.js';
@@ -45,6 +45,14 @@ function record<T>(cache: { onEvent(l: (e: CacheEvent<T>) => void): () => void }
   const events: string[] = [];
   cache.onEvent((e) => events.push(describeEvent(e)));
   return events;
+}
+
+/** Counts the reads issued through `framework` from now on (the calls a cache makes to follow a node). */
+function countReads(framework: ZkFramework): () => Record<string, number> {
+  const methods = ['getData', 'getChildrenWithStat', 'getChildren', 'exists'] as const;
+  const spies = methods.map((m) => vi.spyOn(framework, m));
+  cleanup.push(() => Promise.resolve(spies.forEach((spy) => spy.mockRestore())));
+  return () => Object.fromEntries(methods.map((m, i) => [m, spies[i]?.mock.calls.length ?? -1]));
 }
 
 describe.each(['native', 'wire'] as const)('caches on the %s transport', (transport) => {
@@ -260,14 +268,29 @@ describe.each(['native', 'wire'] as const)('caches on the %s transport', (transp
     const after: (string | undefined)[] = [];
     cache.data$.subscribe({ next: (v) => after.push(v), complete: () => (completed = true) });
     expect(after).toEqual(['two']); // replays the latest
+    // Subscribed before close: after it, the subjects have completed and would show nothing anyway.
+    const events = record(cache);
+    const emitted: string[] = [];
+    cache.errors$.subscribe((e) => emitted.push(`error ${e.message}`));
+    // The cache's data watch on /n is armed (its last read set it). A watch of our own on the same node
+    // and session tells us when the server's notification has arrived.
+    let notify = (): void => undefined;
+    const notified = new Promise<void>((resolve) => (notify = resolve));
+    await reader.exists('/n', { watch: () => notify() });
     await cache.close();
     expect(completed).toBe(true);
-    const events = record(cache);
+    const reads = countReads(reader);
     await writer.setData('/n', 'three');
-    await writer.sync('/n');
-    expect(await reader.getData('/n')).toHaveProperty('stat.version', 2);
+    await notified;
+    // The reply to a later request on the same session is delivered after that notification, so by now
+    // every watcher it woke has run (and a live cache would have called getData from its watch).
+    await reader.sync('/n');
+    expect(reads()).toEqual({ getData: 0, getChildrenWithStat: 0, getChildren: 0, exists: 0 });
     expect(events).toEqual([]);
+    expect(emitted).toEqual([]);
+    expect(after).toEqual(['two']);
     expect(cache.current()?.data).toBe('two');
+    expect((await writer.getData('/n')).stat.version).toBe(2);
   });
 
   it('works under the framework namespace on a chrooted connect string (event paths map back)', async () => {
@@ -335,9 +358,16 @@ describe('memory of a closed cache', () => {
         { timeout: 10_000, interval: 50 },
       )
       .toEqual(['cache', 'data']);
-    // The leftover watch still fires (into an empty slot) without errors.
+    // The leftover watch still fires (into an empty slot) without errors, and reads nothing. Our own watch
+    // on the same session shows the notification arrived; the later sync's reply comes after its dispatch.
+    let notify = (): void => undefined;
+    const notified = new Promise<void>((resolve) => (notify = resolve));
+    await reader.exists('/big', { watch: () => notify() });
+    const reads = countReads(reader);
     await writer.setData('/big', 'small');
-    await writer.sync('/big');
-    expect((await reader.getData('/big')).data.toString()).toBe('small');
+    await notified;
+    await reader.sync('/big');
+    expect(reads()).toEqual({ getData: 0, getChildrenWithStat: 0, getChildren: 0, exists: 0 });
+    expect((await writer.getData('/big')).data.toString()).toBe('small');
   });
 });

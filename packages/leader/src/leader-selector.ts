@@ -70,7 +70,10 @@ export type TakeLeadership = (signal: AbortSignal, term: LeadershipTerm) => void
 export interface LeaderSelectorOptions {
   /** Called each time this participant becomes leader. */
   readonly takeLeadership: TakeLeadership;
-  /** This participant's id, stored as its node's data. Default: the local IP address (Curator's default). */
+  /**
+   * This participant's id, stored as its node's data. Default (also for `''`): the local IP address. Curator
+   * writes no lock-node bytes for an empty id, so its client's default data (the local IP) is stored.
+   */
   readonly id?: string;
   /** Queue again automatically after each term (and after a cancelled wait). Default false. */
   readonly autoRequeue?: boolean;
@@ -146,7 +149,8 @@ export class LeaderSelector implements AsyncDisposable {
   constructor(framework: ZkFramework, path: string, options: LeaderSelectorOptions) {
     this.path = checkRecipePath(path);
     const parsed = parseRecipeOptions('LeaderSelector', optionsSchema, options);
-    this.id = parsed.id ?? localAddress();
+    // Curator's `getLockNodeBytes()` is null for an empty id, so the node gets the client's default data.
+    this.id = parsed.id === undefined || parsed.id === '' ? localAddress() : parsed.id;
     this.#takeLeadership = parsed.takeLeadership;
     this.#autoRequeue = parsed.autoRequeue;
     this.#framework = framework;

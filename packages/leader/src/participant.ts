@@ -32,6 +32,8 @@ export const NO_LEADER: Participant = Object.freeze({ id: '', isLeader: false, p
 /**
  * Curator's `LeaderSelector.getParticipants`: each sorted node's data as UTF-8; nodes that vanish while
  * being read are skipped; the first node that still exists is the leader.
+ *
+ * @internal Shared by LeaderLatch and LeaderSelector; not exported from the package index.
  */
 export async function readParticipants(
   framework: ZkFramework,

@@ -50,11 +50,21 @@ export class LeadershipRecorder {
     );
   }
 
+  /**
+   * Adds a transition seen outside this process's streams, stamped on the same `performance.now()` scale
+   * (e.g. a Curator participant's, via `CuratorProcess.localTime`).
+   */
+  mark(who: string, value: boolean, t: number): void {
+    this.transitions.push({ who, value, t });
+  }
+
   /** Every leadership interval, ordered by start. */
   intervals(): Interval[] {
     const open = new Map<string, number>();
     const out: Interval[] = [];
-    for (const { who, value, t } of this.transitions) {
+    // Marked transitions may arrive after later local ones: order by stamp (a stable sort keeps ties).
+    const byTime = [...this.transitions].sort((a, b) => a.t - b.t);
+    for (const { who, value, t } of byTime) {
       const start = open.get(who);
       if (value && start === undefined) open.set(who, t);
       if (!value && start !== undefined) {

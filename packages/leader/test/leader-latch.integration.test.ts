@@ -49,16 +49,24 @@ describe('LeaderLatch', () => {
     ]);
   });
 
-  test("an empty id is stored as empty data (Curator's default)", async ({ connectString }) => {
-    const zk = await framework(connectString);
-    const latch = new LeaderLatch(zk, '/empty-id');
-    onTestFinished(() => latch.close());
-    await latch.start();
-    await latch.awaitLeadership({ timeoutMs: 10_000 });
-    const { data } = await zk.getData(latch.ourPath ?? '');
-    expect(data.length).toBe(0);
-    expect(latch.id).toBe('');
-  });
+  // Curator 5.4's LeaderLatch always writes `getIdBytes(id)` (unlike LeaderSelector, no fallback to the
+  // client's default data), and its id defaults to "": so both cases store empty data.
+  test.for([
+    ['no id', {}],
+    ["id ''", { id: '' }],
+  ] as const)(
+    "%s is stored as empty data (Curator's LeaderLatch)",
+    async ([, idOption], { connectString }) => {
+      const zk = await framework(connectString);
+      const latch = new LeaderLatch(zk, '/empty-id', idOption);
+      onTestFinished(() => latch.close());
+      await latch.start();
+      await latch.awaitLeadership({ timeoutMs: 10_000 });
+      const { data } = await zk.getData(latch.ourPath ?? '');
+      expect(data.length).toBe(0);
+      expect(latch.id).toBe('');
+    },
+  );
 
   test('closing the leader hands over to the next participant; leadership$ shows each change once', async ({
     connectString,

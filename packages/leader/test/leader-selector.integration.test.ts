@@ -190,17 +190,24 @@ describe('LeaderSelector', () => {
     expect(sel.hasLeadership()).toBe(false);
   });
 
-  test("without an id the node holds the local IP address (Curator's default data)", async ({
-    connectString,
-  }) => {
-    const zk = await framework(connectString);
-    const a = heldTerms();
-    const sel = selectorOf(zk, { takeLeadership: a.take });
-    await sel.start();
-    await sel.awaitLeadership({ timeoutMs: 10_000 });
-    expect(sel.id).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
-    expect((await sel.getLeader()).id).toBe(sel.id);
-  });
+  test.for([
+    ['without an id', {}],
+    ["with id ''", { id: '' }],
+  ] as const)(
+    "%s the node holds the local IP address (Curator's default data: an empty id writes no lock bytes)",
+    async ([, idOption], { connectString }) => {
+      const zk = await framework(connectString);
+      const a = heldTerms();
+      const sel = selectorOf(zk, { takeLeadership: a.take, ...idOption });
+      await sel.start();
+      await sel.awaitLeadership({ timeoutMs: 10_000 });
+      expect(sel.id).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+      const [node] = await contenders(zk);
+      const { data } = await zk.getData(`/leader/${node ?? ''}`);
+      expect(data.toString('utf8')).toBe(sel.id);
+      expect((await sel.getLeader()).id).toBe(sel.id);
+    },
+  );
 
   test('rejects bad options with the field name', ({ connectString }) => {
     const fake = {} as ZkFramework;

@@ -266,6 +266,9 @@ export class CacheEngine<T> {
 
   /** The node is gone. A non-root node is re-found by its parent's children watch; the root needs `exists`. */
   async #gone(node: TreeNode<T>, signal: AbortSignal): Promise<void> {
+    // A NO_NODE for an older incarnation of the path can arrive after the parent's children read re-added
+    // it (the reads' continuations interleave): removing by path would then drop the new node for good.
+    if (node !== this.#tree.root && this.#tree.node(node.path) !== node) return;
     this.#tree.remove(node.path);
     if (node !== this.#tree.root) return;
     signal.throwIfAborted();
