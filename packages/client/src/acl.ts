@@ -15,7 +15,15 @@ export const Perms = {
   All: 31,
 } as const;
 
-/** An identity in an ACL: a scheme (`world`, `digest`, `ip`, `auth`, `sasl`, `x509`) and its id. */
+/**
+ * An identity in an ACL: a scheme (`world`, `digest`, `ip`, `auth`, `sasl`, `x509`) and its id.
+ *
+ * @example
+ * ```ts
+ * const app: AclId = { scheme: 'digest', id: 'app:<base64 SHA-1 of app:password>' };
+ * await client.setACL('/cfg', [{ perms: Perms.Read, id: app }]);
+ * ```
+ */
 export interface AclId {
   readonly scheme: string;
   readonly id: string;

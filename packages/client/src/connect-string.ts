@@ -1,13 +1,29 @@
 import { InvalidArgumentError } from './errors.js';
 import { validatePath } from './paths.js';
 
-/** One server address of a connect string. */
+/**
+ * One server address of a connect string.
+ *
+ * @example
+ * ```ts
+ * const hosts: readonly HostAddress[] = parseConnectString('zk1:2181,zk2:2182').hosts;
+ * hosts.map(({ host, port }) => `${host}:${port}`); // ['zk1:2181', 'zk2:2182']
+ * ```
+ */
 export interface HostAddress {
   readonly host: string;
   readonly port: number;
 }
 
-/** A parsed connect string. */
+/**
+ * A parsed connect string.
+ *
+ * @example
+ * ```ts
+ * const { hosts, chroot }: ParsedConnectString = parseConnectString('zk1:2181/app');
+ * // hosts: [{ host: 'zk1', port: 2181 }], chroot: '/app'
+ * ```
+ */
 export interface ParsedConnectString {
   readonly hosts: readonly HostAddress[];
   /** The chroot without a trailing slash, or `undefined` for none (or `/`). */

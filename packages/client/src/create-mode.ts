@@ -20,7 +20,14 @@ export const CreateMode = {
 /** One of the {@link CreateMode} values. */
 export type CreateMode = (typeof CreateMode)[keyof typeof CreateMode];
 
-/** The wire flag ZooKeeper uses for each mode (`CreateMode.toFlag()`). */
+/**
+ * The wire flag ZooKeeper uses for each mode (`CreateMode.toFlag()`).
+ *
+ * @example
+ * ```ts
+ * createModeFlag[CreateMode.EphemeralSequential]; // 3, the flags field of a create request
+ * ```
+ */
 export const createModeFlag: Readonly<Record<CreateMode, number>> = {
   persistent: 0,
   ephemeral: 1,

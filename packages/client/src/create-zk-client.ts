@@ -5,6 +5,13 @@ import type { ZkClient, ZkClientOptions } from './zk-client.js';
 /**
  * Options of {@link createZkClient}: the common client options plus the transport to use. The wire
  * transport's own options (TLS, read-only mode, …) are typed only with `transport: 'wire'`.
+ *
+ * @example
+ * ```ts
+ * // Naming the wire transport is what makes `tls` type-check.
+ * const options: CreateZkClientOptions = { transport: 'wire', connectString: 'zk:2281', tls: true };
+ * const client = createZkClient(options);
+ * ```
  */
 export type CreateZkClientOptions =
   | (ZkClientOptions & { readonly transport?: 'native' | 'wire' })

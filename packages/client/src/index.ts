@@ -60,6 +60,8 @@ export {
 export {
   checkAcl,
   checkCreate,
+  checkListener,
+  checkOptions,
   isOpenAcl,
   MAX_DATA_BYTES,
   MAX_TTL_MS,

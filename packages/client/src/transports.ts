@@ -7,10 +7,26 @@ import { NativeZkClient } from './native/native-zk-client.js';
 import { WireZkClient } from './wire/wire-zk-client.js';
 import type { ZkClient, ZkClientOptions } from './zk-client.js';
 
-/** Names of the transports of `@zookit/client`. */
+/**
+ * Names of the transports of `@zookit/client`.
+ *
+ * @example
+ * ```ts
+ * const transport: TransportName = process.env.ZK_TRANSPORT === 'native' ? 'native' : 'wire';
+ * const client = createZkClient({ connectString, transport });
+ * ```
+ */
 export type TransportName = ZkClient['transport'];
 
-/** Builds a client of one transport. It validates the options and performs no I/O. */
+/**
+ * Builds a client of one transport. It validates the options and performs no I/O.
+ *
+ * @example
+ * ```ts
+ * const wire: TransportFactory = transportFactory('wire');
+ * const client = wire({ connectString: '127.0.0.1:2181' }); // not connected yet
+ * ```
+ */
 export type TransportFactory = (options: ZkClientOptions) => ZkClient;
 
 /**

@@ -2,16 +2,30 @@ import type { Acl, AclId } from './acl.js';
 import { CreateMode, isSequential, isTtl } from './create-mode.js';
 import { DataTooLargeError, InvalidArgumentError } from './errors.js';
 import { validatePath } from './paths.js';
+import type { WatchListener } from './watch-event.js';
 import type { CreateOptions, NodeData } from './zk-client.js';
 
 /**
  * Largest data zookit sends, in bytes. The server drops the connection for any packet over its
  * `jute.maxbuffer` (1,048,575 bytes, header included), which fails every request in flight; 1 KiB of
  * headroom keeps the request header and path inside that limit.
+ *
+ * @example
+ * ```ts
+ * if (payload.byteLength > MAX_DATA_BYTES) await storeInChunks(payload);
+ * else await client.setData('/a', payload);
+ * ```
  */
 export const MAX_DATA_BYTES = 1024 * 1024 - 1024;
 
-/** Largest TTL the server accepts (`EphemeralType.TTL` max: 2^40 - 1 ms). */
+/**
+ * Largest TTL the server accepts (`EphemeralType.TTL` max: 2^40 - 1 ms).
+ *
+ * @example
+ * ```ts
+ * await client.create('/t', 'x', { mode: CreateMode.PersistentWithTtl, ttlMs: Math.min(ttlMs, MAX_TTL_MS) });
+ * ```
+ */
 export const MAX_TTL_MS = 2 ** 40 - 1;
 
 const encoder = new TextEncoder();
@@ -64,7 +78,15 @@ export function toVersion(path: string, version: number | undefined, field = 've
   return version;
 }
 
-/** A create request after validation. */
+/**
+ * A create request after validation.
+ *
+ * @example
+ * ```ts
+ * const req: CheckedCreate = checkCreate('/a', 'x', { mode: CreateMode.Ephemeral });
+ * req.data; // Buffer of 1 byte
+ * ```
+ */
 export interface CheckedCreate {
   readonly path: string;
   readonly data: Buffer;
@@ -88,6 +110,7 @@ export function checkCreate(
   data: NodeData,
   options: CreateOptions = {},
 ): CheckedCreate {
+  checkOptions(options, path);
   const mode = options.mode ?? CreateMode.Persistent;
   if (!modes.has(mode)) {
     throw new InvalidArgumentError('mode', `unknown create mode ${JSON.stringify(mode)}`, { path });
@@ -157,4 +180,48 @@ export function isOpenAcl(acl: readonly Acl[]): boolean {
     acl[0].id.scheme === 'world' &&
     acl[0].id.id === 'anyone'
   );
+}
+
+/**
+ * Throws `InvalidArgumentError` (field `options`, and `path` when given) unless `options` is an object or
+ * `undefined`: a `null` or a primitive would otherwise fail on its first property read with a `TypeError`.
+ *
+ * @example
+ * ```ts
+ * checkOptions(options, '/a'); // then options.version etc. can be read safely
+ * ```
+ */
+export function checkOptions(options: unknown, path: string | undefined): void {
+  if (options !== undefined && (typeof options !== 'object' || options === null)) {
+    throw new InvalidArgumentError(
+      'options',
+      `must be an object or undefined, got ${options === null ? 'null' : typeof options}`,
+      { path },
+    );
+  }
+}
+
+/**
+ * Throws `InvalidArgumentError` naming `field` (and `path`, when given) unless `listener` is a function.
+ * Both transports call it before sending, so a listener that could only fail later, when its event
+ * arrives (as an uncaught `TypeError` outside any promise), is refused at the call instead.
+ *
+ * @example
+ * ```ts
+ * checkListener(options.watch, '/a'); // narrows options.watch to WatchListener
+ * checkListener(listener, undefined, 'listener'); // a session listener: no path to name
+ * ```
+ */
+export function checkListener(
+  listener: unknown,
+  path: string | undefined,
+  field = 'watch',
+): asserts listener is WatchListener {
+  if (typeof listener !== 'function') {
+    throw new InvalidArgumentError(
+      field,
+      `must be a function, got ${listener === null ? 'null' : typeof listener}`,
+      { path },
+    );
+  }
 }

@@ -14,7 +14,16 @@ export interface WatchEvent {
   readonly path: string;
 }
 
-/** Node event types (`Watcher.Event.EventType`, without the session-only `None`). */
+/**
+ * Node event types (`Watcher.Event.EventType`, without the session-only `None`).
+ *
+ * @example
+ * ```ts
+ * await client.addWatch('/cfg', 'persistentRecursive', (e) => {
+ *   if (e.type === WatchEventType.Deleted) console.log(`${e.path} is gone`);
+ * });
+ * ```
+ */
 export const WatchEventType = {
   Created: 'created',
   Deleted: 'deleted',
@@ -28,10 +37,25 @@ export const WatchEventType = {
 /** One of the {@link WatchEventType} values. */
 export type WatchEventType = (typeof WatchEventType)[keyof typeof WatchEventType];
 
-/** A watch callback. It runs at most once for a one-shot watch. */
+/**
+ * A watch callback. It runs at most once for a one-shot watch.
+ *
+ * @example
+ * ```ts
+ * const onChange: WatchListener = (e) => void reload(e.path); // re-read: events carry no data
+ * await client.getData('/cfg', { watch: onChange });
+ * ```
+ */
 export type WatchListener = (event: WatchEvent) => void;
 
-/** Maps ZooKeeper's numeric event type (`Watcher.Event.EventType.getIntValue`) to {@link WatchEventType}. */
+/**
+ * Maps ZooKeeper's numeric event type (`Watcher.Event.EventType.getIntValue`) to {@link WatchEventType}.
+ *
+ * @example
+ * ```ts
+ * watchEventTypeFromInt[3]; // 'dataChanged'
+ * ```
+ */
 export const watchEventTypeFromInt: Readonly<Record<number, WatchEventType>> = {
   1: 'created',
   2: 'deleted',

@@ -8,6 +8,7 @@ import {
   SessionExpiredError,
   type ZkError,
 } from '../errors.js';
+import { checkListener, checkOptions } from '../validate.js';
 import type { WatchListener } from '../watch-event.js';
 import type {
   ClientState,
@@ -49,6 +50,15 @@ export type Send<T> = (
   done: Done<T>,
   watcher: NativeWatcher | undefined,
 ) => number;
+
+/** Checks `connect`'s options, so that a bad one is an `InvalidArgumentError`, never a `TypeError`. */
+function checkConnectOptions(options: ConnectOptions): void {
+  checkOptions(options, undefined);
+  const { signal } = options;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new InvalidArgumentError('signal', 'must be an AbortSignal');
+  }
+}
 
 interface ConnectAttempt {
   readonly resolve: () => void;
@@ -122,6 +132,13 @@ export class NativeSession {
             }),
       );
     }
+    // Checked before the handle exists: a throw after it would leave a live handle nobody can close.
+    try {
+      checkConnectOptions(options);
+    } catch (err) {
+      this.#finish('closed', false);
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
     const { signal } = options;
     if (signal?.aborted === true) {
       this.#finish('closed', false);
@@ -174,6 +191,8 @@ export class NativeSession {
 
   /** Subscribes to session events; listeners are dropped after the final event. */
   onSessionEvent(listener: SessionListener): Unsubscribe {
+    // Refused here, as on wire: a non-function would only throw, uncaught, at the next session event.
+    checkListener(listener, undefined, 'listener');
     const wrapped: SessionListener = (e) => {
       listener(e);
     };

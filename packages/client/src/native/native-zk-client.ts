@@ -3,8 +3,19 @@ import { createModeFlag } from '../create-mode.js';
 import { InvalidArgumentError, UnsupportedByTransportError } from '../errors.js';
 import { validatePath } from '../paths.js';
 import type { Stat } from '../stat.js';
-import { checkAcl, checkCreate, isOpenAcl, toData, toVersion } from '../validate.js';
+import {
+  checkAcl,
+  checkCreate,
+  checkListener,
+  checkOptions,
+  isOpenAcl,
+  toData,
+  toVersion,
+} from '../validate.js';
 import type { WatchListener } from '../watch-event.js';
+import type { ReadOp, ReadOpResult } from '../wire/multi-ops.js';
+import type { ClientInfo } from '../wire/records/data-records.js';
+import type { ReconfigOptions } from '../wire/reconfig-request.js';
 import type {
   AclResult,
   ChildrenResult,
@@ -36,6 +47,22 @@ const INT32_MAX = 0x7fffffff;
 const CONFIG_NODE = '/zookeeper/config';
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/**
+ * The watch of a read's options, checked like the wire transport does: the binding would take any value and
+ * only fail when the watch fires, with a `TypeError` thrown outside every promise.
+ */
+function watchOf(options: WatchOptions, path: string): WatchListener | undefined {
+  checkOptions(options, path);
+  const watch = options.watch;
+  if (watch !== undefined) checkListener(watch, path);
+  return watch;
+}
+
+/** What the binding cannot do: refused, never emulated. */
+function refuse<T>(capability: string, path?: string): Promise<T> {
+  return Promise.reject(new UnsupportedByTransportError('native', capability, { path }));
+}
+
 /** The callback of `a_get`/`a_getconfig` (and their `aw_` forms): data and stat. */
 function dataReply(done: Done<DataResult>): DataCallback {
   return (rc, _e, stat, data) =>
@@ -58,7 +85,8 @@ function statReply(done: Done<Stat>): StatCallback {
  * detected, result codes turned into typed errors (-4/-7/-116 = outcome unknown), version -1 by default,
  * `null` data stored as empty, `exists` → `null` with the watch left armed, watchers dispatched through
  * id-only trampolines, and 64-bit ids kept lossless. What the binding cannot do (ACL on create, create2
- * stats, multi, persistent watches, watch removal, TLS) fails with `UnsupportedByTransportError`.
+ * stats, multi and multiRead, persistent watches, watch removal and checks, TLS, getEphemerals, whoAmI,
+ * getAllChildrenNumber, reconfig) fails with `UnsupportedByTransportError`.
  *
  * `close()` lets the requests in flight finish, then calls the binding's synchronous `zookeeper_close()` from a
  * fresh macrotask (see {@link NativeZkClient.close}); that call blocks the event loop for a few ms, and up to
@@ -166,7 +194,8 @@ export class NativeZkClient implements ZkClient {
   /** Reads data and stat. Empty data is an empty Buffer. */
   async getData(path: string, options: WatchOptions = {}): Promise<DataResult> {
     validatePath(path);
-    return this.#session.request<DataResult>(path, options.watch, (h, done, watcher) => {
+    const watch = watchOf(options, path);
+    return this.#session.request<DataResult>(path, watch, (h, done, watcher) => {
       const cb = dataReply(done);
       return watcher === undefined ? h.a_get(path, false, cb) : h.aw_get(path, watcher, cb);
     });
@@ -176,6 +205,7 @@ export class NativeZkClient implements ZkClient {
   async setData(path: string, data: NodeData, options: VersionOptions = {}): Promise<Stat> {
     validatePath(path);
     const bytes = toData(path, data);
+    checkOptions(options, path);
     const version = toVersion(path, options.version);
     return this.#session.request<Stat>(path, undefined, (h, done) =>
       h.a_set(path, bytes, version, statReply(done)),
@@ -185,7 +215,8 @@ export class NativeZkClient implements ZkClient {
   /** The stat, or `null` when missing; a watch is left in both cases (on a missing node it fires `created`). */
   async exists(path: string, options: WatchOptions = {}): Promise<Stat | null> {
     validatePath(path);
-    return this.#session.request<Stat | null>(path, options.watch, (h, done, watcher) => {
+    const watch = watchOf(options, path);
+    return this.#session.request<Stat | null>(path, watch, (h, done, watcher) => {
       const cb = (rc: number, _e: string, stat: NativeStat | null): void => {
         if (rc === NO_NODE) done(0, null);
         else done(rc, rc === 0 ? toStat(stat as NativeStat) : undefined);
@@ -197,7 +228,8 @@ export class NativeZkClient implements ZkClient {
   /** Children (server order) and the node's stat. */
   async getChildren(path: string, options: WatchOptions = {}): Promise<ChildrenResult> {
     validatePath(path);
-    return this.#session.request<ChildrenResult>(path, options.watch, (h, done, watcher) => {
+    const watch = watchOf(options, path);
+    return this.#session.request<ChildrenResult>(path, watch, (h, done, watcher) => {
       const cb = (
         rc: number,
         _e: string,
@@ -217,6 +249,7 @@ export class NativeZkClient implements ZkClient {
   /** Deletes a node (version -1 = any). */
   async delete(path: string, options: VersionOptions = {}): Promise<void> {
     validatePath(path);
+    checkOptions(options, path);
     const version = toVersion(path, options.version);
     return this.#session.request<undefined>(path, undefined, (h, done) =>
       h.a_delete_(path, version, (rc) => done(rc)),
@@ -246,6 +279,7 @@ export class NativeZkClient implements ZkClient {
   async setACL(path: string, acl: readonly Acl[], options: VersionOptions = {}): Promise<Stat> {
     validatePath(path);
     checkAcl(path, acl);
+    checkOptions(options, path);
     const version = toVersion(path, options.version);
     const nativeAcl = toNativeAcl(acl);
     const set = this.#session.request<undefined>(path, undefined, (h, done) =>
@@ -289,7 +323,8 @@ export class NativeZkClient implements ZkClient {
 
   /** Reads `/zookeeper/config`. */
   async getConfig(options: WatchOptions = {}): Promise<DataResult> {
-    return this.#session.request<DataResult>(CONFIG_NODE, options.watch, (h, done, watcher) => {
+    const watch = watchOf(options, CONFIG_NODE);
+    return this.#session.request<DataResult>(CONFIG_NODE, watch, (h, done, watcher) => {
       const cb = dataReply(done);
       return watcher === undefined ? h.a_getconfig(false, cb) : h.aw_getconfig(watcher, cb);
     });
@@ -297,21 +332,47 @@ export class NativeZkClient implements ZkClient {
 
   /** Always rejects: the binding has no multi. */
   multi(_ops: readonly Op[]): Promise<OpResult[]> {
-    return Promise.reject(new UnsupportedByTransportError('native', 'multi'));
+    return refuse('multi');
+  }
+
+  /** Always rejects: the binding has no multiRead (capability `multi`). */
+  multiRead(_ops: readonly ReadOp[]): Promise<ReadOpResult[]> {
+    return refuse('multi');
   }
 
   /** Always rejects: the binding has no addWatch. */
-  addWatch(
-    path: string,
-    _mode: PersistentWatchMode,
-    _listener: WatchListener,
-  ): Promise<Unsubscribe> {
-    return Promise.reject(new UnsupportedByTransportError('native', 'persistentWatches', { path }));
+  addWatch(path: string, _mode: PersistentWatchMode, _l: WatchListener): Promise<Unsubscribe> {
+    return refuse('persistentWatches', path);
   }
 
   /** Always rejects: the binding has no removeWatches. */
   removeWatches(path: string, _type: WatcherType, _options?: { local?: boolean }): Promise<void> {
-    return Promise.reject(new UnsupportedByTransportError('native', 'removeWatches', { path }));
+    return refuse('removeWatches', path);
+  }
+
+  /** Always rejects: the binding has no checkWatches (capability `removeWatches`). */
+  checkWatches(path: string, _type: WatcherType): Promise<void> {
+    return refuse('removeWatches', path);
+  }
+
+  /** Always rejects: the binding has no getEphemerals (capability `extendedQueries`). */
+  getEphemerals(prefixPath = '/'): Promise<string[]> {
+    return refuse('extendedQueries', String(prefixPath));
+  }
+
+  /** Always rejects: the binding has no whoAmI (capability `extendedQueries`). */
+  whoAmI(): Promise<ClientInfo[]> {
+    return refuse('extendedQueries');
+  }
+
+  /** Always rejects: the binding has no getAllChildrenNumber (capability `extendedQueries`). */
+  getAllChildrenNumber(path: string): Promise<number> {
+    return refuse('extendedQueries', path);
+  }
+
+  /** Always rejects: the binding has no reconfig. */
+  reconfig(_change: ReconfigOptions): Promise<DataResult> {
+    return refuse('reconfig');
   }
 
   /**

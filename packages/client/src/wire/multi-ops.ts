@@ -28,12 +28,33 @@ import {
   writeSetDataRequest,
 } from './records/request-records.js';
 
-/** One read of a `multiRead` (ZooKeeper 3.6+). */
+/**
+ * One read of a `multiRead` (ZooKeeper 3.6+).
+ *
+ * @example
+ * ```ts
+ * const reads: ReadOp[] = [
+ *   { type: 'getData', path: '/cfg' },
+ *   { type: 'getChildren', path: '/jobs' },
+ * ];
+ * const results = await wireClient.multiRead(reads);
+ * ```
+ */
 export type ReadOp =
   | { readonly type: 'getData'; readonly path: string }
   | { readonly type: 'getChildren'; readonly path: string };
 
-/** Result of one read of a `multiRead`: each read succeeds or fails on its own. */
+/**
+ * Result of one read of a `multiRead`: each read succeeds or fails on its own.
+ *
+ * @example
+ * ```ts
+ * for (const r of await wireClient.multiRead(reads)) {
+ *   if (r.type === 'error') console.warn(r.error.code); // the other reads still succeeded
+ *   else if (r.type === 'getData') console.log(r.data.toString());
+ * }
+ * ```
+ */
 export type ReadOpResult =
   | { readonly type: 'getData'; readonly data: Buffer; readonly stat: Stat }
   | { readonly type: 'getChildren'; readonly children: string[] }

@@ -10,7 +10,7 @@ import { readStat } from './records/data-records.js';
 import { writePathWatchRequest } from './records/request-records.js';
 import { readGetChildren2Response, readGetDataResponse } from './records/response-records.js';
 import type { OneShotKind, WatchKind } from './watch-manager.js';
-import { checkListener } from './watch-requests.js';
+import { checkListener } from '../validate.js';
 import { request } from './wire-request.js';
 import type { WireSession } from './wire-session.js';
 

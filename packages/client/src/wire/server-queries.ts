@@ -7,7 +7,7 @@ import { readClientInfoVector, type ClientInfo } from './records/data-records.js
 import { readWithWatch } from './read-requests.js';
 import { writePathRequest } from './records/request-records.js';
 import { readGetDataResponse } from './records/response-records.js';
-import { checkListener } from './watch-requests.js';
+import { checkListener } from '../validate.js';
 import { request } from './wire-request.js';
 import type { WireSession } from './wire-session.js';
 

@@ -1,13 +1,27 @@
 import type { ConnectionOptions } from 'node:tls';
 import { InvalidArgumentError } from '../errors.js';
 
-/** PEM text or DER/PEM bytes, or a list of them. */
+/**
+ * PEM text or DER/PEM bytes, or a list of them.
+ *
+ * @example
+ * ```ts
+ * // Trusting the old and the new CA keeps clients connecting during a CA rotation.
+ * const ca: TlsMaterial = [readFileSync('ca-2025.pem'), readFileSync('ca-2026.pem')];
+ * ```
+ */
 export type TlsMaterial = string | Buffer | readonly (string | Buffer)[];
 
 /**
  * TLS settings of the wire transport (a ZooKeeper `secureClientPort`). Everything is in memory; the server's
  * certificate is verified against `ca` (or the system roots) and its host name is checked, unlike the C
  * client. A client certificate is optional: the server asks for one only with `ssl.clientAuth=need`.
+ *
+ * @example
+ * ```ts
+ * const tls: WireTlsOptions = { ca: readFileSync('ca.pem'), servername: 'zk.internal' };
+ * const client = createZkClient({ transport: 'wire', connectString: 'zk.internal:2281', tls });
+ * ```
  */
 export interface WireTlsOptions {
   /** Trusted CA certificates (PEM). Default: Node's bundled roots. */

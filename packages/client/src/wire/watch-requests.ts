@@ -1,5 +1,6 @@
 import { ConnectionLossError, InvalidArgumentError, NoWatcherError } from '../errors.js';
 import { validatePath } from '../paths.js';
+import { checkListener } from '../validate.js';
 import type { WatchListener } from '../watch-event.js';
 import type { PersistentWatchMode, Unsubscribe, WatcherType } from '../zk-client.js';
 import type { Chroot } from './chroot.js';
@@ -23,23 +24,6 @@ function watchKinds(type: WatcherType, path: string): readonly WatchKind[] {
   if (type === 'children') return ['child'];
   if (type === 'any') return ALL_KINDS;
   throw new InvalidArgumentError('type', `must be 'children', 'data' or 'any'`, { path });
-}
-
-/**
- * Throws `InvalidArgumentError` naming `field` and `path` unless `listener` is a function.
- *
- * @example
- * ```ts
- * checkListener(options.watch, '/a'); // narrows options.watch to WatchListener
- * ```
- */
-export function checkListener(
-  listener: unknown,
-  path: string,
-  field = 'watch',
-): asserts listener is WatchListener {
-  if (typeof listener !== 'function')
-    throw new InvalidArgumentError(field, 'must be a function', { path });
 }
 
 /**

@@ -5,7 +5,15 @@ import { SET_WATCHES_BATCH_BYTES } from './set-watches-batches.js';
 import { toTlsConnectionOptions, type WireTlsOptions } from './tls-options.js';
 import type { WireSessionOptions } from './wire-session-options.js';
 
-/** Options of the wire transport: the common ones plus TLS, read-only mode and test hooks. */
+/**
+ * Options of the wire transport: the common ones plus TLS, read-only mode and test hooks.
+ *
+ * @example
+ * ```ts
+ * // canBeReadOnly keeps reads working while the server is cut off from its quorum.
+ * const client = new WireZkClient({ connectString: 'zk1:2181', canBeReadOnly: true });
+ * ```
+ */
 export interface WireZkClientOptions extends ZkClientOptions {
   /** Connect with TLS (`true`: default trust store). The port must be the server's `secureClientPort`. */
   readonly tls?: WireTlsOptions | boolean;

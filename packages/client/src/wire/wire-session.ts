@@ -389,6 +389,8 @@ export class WireSession {
       (o) => new ClientClosedError(o),
       (o) => new ClosingError(o),
     );
+    // Expired and auth-failed are final too (as on native): the handle keeps saying why it ended.
+    if (FINAL.has(this.state)) return;
     this.state = 'closed';
     this.watches.clear();
     this.listeners.ended(() => new ClientClosedError());

@@ -1,7 +1,13 @@
 import type { Acl } from '../acl.js';
 import { Acls } from '../acl.js';
 import { createModeFlag } from '../create-mode.js';
-import { ClientClosedError, InvalidArgumentError, InvalidStateError } from '../errors.js';
+import {
+  AuthFailedError,
+  ClientClosedError,
+  InvalidArgumentError,
+  InvalidStateError,
+  SessionExpiredError,
+} from '../errors.js';
 import { validatePath } from '../paths.js';
 import type { Stat } from '../stat.js';
 import { checkAcl, checkCreate, toData, toVersion } from '../validate.js';
@@ -67,7 +73,15 @@ import { connectWireSession } from './wire-connect.js';
 import { resolveWireOptions, type WireZkClientOptions } from './wire-options.js';
 import { WireSession } from './wire-session.js';
 
-/** Every capability: the wire transport implements the whole protocol. */
+/**
+ * Every capability: the wire transport implements the whole protocol.
+ *
+ * @example
+ * ```ts
+ * // Feature checks read `client.capabilities`; a wire client's is this very object.
+ * createZkClient({ connectString, transport: 'wire' }).capabilities === WIRE_CAPABILITIES; // true
+ * ```
+ */
 export const WIRE_CAPABILITIES: TransportCapabilities = Object.freeze({
   aclOnCreate: true,
   create2: true,
@@ -138,7 +152,10 @@ export class WireZkClient implements ZkClient {
   }
 
   async connect(options: ConnectOptions = {}): Promise<void> {
+    // A finished session says why, as on native: a second connect() is only 'invalid' while it may live.
     if (this.session.state === 'closed') throw new ClientClosedError();
+    if (this.session.state === 'expired') throw new SessionExpiredError();
+    if (this.session.state === 'authFailed') throw new AuthFailedError();
     if (this.connecting !== undefined)
       throw new InvalidStateError({ cause: new Error('connect() was already called') });
     this.connecting = connectWireSession(

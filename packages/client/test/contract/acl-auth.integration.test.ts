@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   Acls,
+  AuthFailedError,
   BadVersionError,
   InvalidArgumentError,
   NoAuthError,
@@ -8,8 +9,8 @@ import {
   UnsupportedByTransportError,
   type Acl,
 } from '@zookit/client';
-import { expect, it } from 'vitest';
-import { describeContract } from './contract-context.js';
+import { expect, it, vi } from 'vitest';
+import { describeContract, recordEvents } from './contract-context.js';
 import { diverges } from './transports.js';
 
 /** ZooKeeper's digest id for `user:password` (`DigestAuthenticationProvider.generateDigest`). */
@@ -98,6 +99,29 @@ describeContract('contract: ACL, auth, sync, config', (env) => {
       await client.addAuth('digest', binary);
     }
     expect(client.state).toBe('connected');
+  });
+
+  it('a refused credential ends the session with authFailed; later calls fail with AuthFailedError', async () => {
+    const { admin, root, open } = env();
+    const client = await open();
+    await client.create('/kept', 'x');
+    const events = recordEvents(client);
+    // The server knows no such scheme: it answers AuthFailed and drops the connection.
+    await expect(client.addAuth('no-such-scheme', 'x')).rejects.toBeInstanceOf(AuthFailedError);
+    await vi.waitFor(() => expect(client.state).toBe('authFailed'), { timeout: 10_000 });
+    expect(events.map((e) => e.type)).toEqual(['authFailed']);
+    await expect(client.exists('/kept')).rejects.toMatchObject({
+      code: 'AUTH_FAILED',
+      path: '/kept',
+    });
+    await expect(client.getData('/kept')).rejects.toBeInstanceOf(AuthFailedError);
+    // Final: close() only resolves; the handle keeps saying why it ended and emits nothing more.
+    await client.close();
+    expect(client.state).toBe('authFailed');
+    expect(events.map((e) => e.type)).toEqual(['authFailed']);
+    await expect(client.exists('/kept')).rejects.toBeInstanceOf(AuthFailedError);
+    // Only this session ended: the server and other sessions carry on.
+    expect(await admin.exists(`${root}/kept`)).not.toBeNull();
   });
 
   it('sync makes a later read see another session’s write', async () => {

@@ -1,10 +1,14 @@
 import {
   Acls,
   CreateMode,
+  type CreateOptions,
   DataTooLargeError,
   InvalidArgumentError,
   InvalidPathError,
   MAX_DATA_BYTES,
+  type SessionListener,
+  type WatchEvent,
+  type WatchListener,
   type ZkClient,
   type ZkError,
 } from '@zookit/client';
@@ -160,6 +164,8 @@ describeContract('contract: bad input never reaches the server', (env) => {
       ],
       [() => client.create('/t', 'x', { mode: 'bogus' as CreateMode }), 'mode'],
       [() => client.create('/t', 42 as unknown as string), 'data'],
+      [() => client.create('/t', 'x', null as unknown as CreateOptions), 'options'],
+      [() => client.createWithStat('/t', 'x', 5 as unknown as CreateOptions), 'options'],
       [() => client.setData('/a', { x: 1 } as unknown as string), 'data'],
     ];
     for (const [call, field] of cases) {
@@ -200,5 +206,76 @@ describeContract('contract: bad input never reaches the server', (env) => {
       expect(err.path).toMatch(/^\/(t|a)$/);
     }
     expect(await snapshot(env())).toEqual(before);
+  });
+
+  it('rejects a watch that is not a function in every watching read, naming the field and path', async () => {
+    const { admin, root } = env();
+    const { client, before } = await setup(env());
+    const events = recordEvents(client);
+    const configPath = '/zookeeper/config';
+    for (const watch of [5, 'x', {}, null, true] as unknown as WatchListener[]) {
+      const calls: (readonly [() => Promise<unknown>, string])[] = [
+        [() => client.getData('/a', { watch }), '/a'],
+        [() => client.exists('/a', { watch }), '/a'],
+        [() => client.exists('/later', { watch }), '/later'],
+        [() => client.getChildren('/a', { watch }), '/a'],
+        [() => client.getConfig({ watch }), configPath],
+      ];
+      for (const [call, path] of calls) {
+        const err = await rejection(call());
+        expect(err, `${JSON.stringify(watch)} ${path}`).toBeInstanceOf(InvalidArgumentError);
+        expect(err).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'watch', path });
+        expect(err.message).toContain('watch');
+      }
+    }
+    expect(await snapshot(env())).toEqual(before);
+    // Had any of them been armed, it would fire with these changes, next to the real watches below
+    // (same paths, same notifications), and throw outside every promise.
+    const fired: WatchEvent[] = [];
+    const watch: WatchListener = (e) => fired.push(e);
+    await client.getData('/a', { watch });
+    await client.getChildren('/a', { watch });
+    expect(await client.exists('/later', { watch })).toBeNull();
+    await admin.setData(`${root}/a`, 'changed');
+    await admin.create(`${root}/a/child`);
+    await admin.create(`${root}/later`);
+    await expect
+      .poll(() => fired.map((e) => `${e.type} ${e.path}`).sort(), { timeout: 10_000 })
+      .toEqual(['childrenChanged /a', 'created /later', 'dataChanged /a']);
+    expect(client.state).toBe('connected');
+    expect(events).toEqual([]);
+  });
+
+  it('rejects a session listener that is not a function at once, naming the field', async () => {
+    const { client } = await setup(env());
+    const bad = [5, 'x', {}, null, undefined] as unknown as SessionListener[];
+    for (const listener of bad) {
+      let thrown: unknown;
+      try {
+        client.onSessionEvent(listener);
+      } catch (e) {
+        thrown = e;
+      }
+      expect(thrown, typeof listener).toBeInstanceOf(InvalidArgumentError);
+      expect(thrown).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'listener' });
+    }
+    // A session event now reaches only real listeners (the close below), without an uncaught TypeError.
+    const seen: string[] = [];
+    client.onSessionEvent((e) => seen.push(e.type));
+    await client.close();
+    expect(seen).toEqual(['closed']);
+  });
+
+  it('refuses a connect signal that is not an AbortSignal and leaves the handle closed', async () => {
+    const { build, connectString } = env();
+    const client = build({ connectString });
+    const events = recordEvents(client);
+    const signal = { aborted: false } as unknown as AbortSignal;
+    // Native: InvalidArgumentError (field `signal`); wire so far: the TypeError of calling
+    // `signal.addEventListener`. Either way no session may be left running behind the rejection.
+    await expect(client.connect({ signal })).rejects.toThrow(/signal|addEventListener/);
+    expect(client.state).toBe('closed');
+    expect(events.map((e) => e.type)).toEqual(['closed']);
+    await expect(client.exists('/')).rejects.toMatchObject({ code: 'CLIENT_CLOSED' });
   });
 });

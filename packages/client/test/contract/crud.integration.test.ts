@@ -5,7 +5,10 @@ import {
   NodeExistsError,
   NoNodeError,
   NotEmptyError,
+  NoWatcherError,
+  ReconfigDisabledError,
   UnsupportedByTransportError,
+  type ZkError,
   type Acl,
 } from '@zookit/client';
 import { expect, it, vi } from 'vitest';
@@ -229,4 +232,99 @@ describeContract('contract: nodes', (env) => {
       );
     }
   });
+
+  it('multiRead and checkWatches work or refuse as the capabilities say', async () => {
+    const { transport, admin, root, open } = env();
+    const client = await open();
+    await client.create('/r', 'v');
+    await client.create('/r/kid');
+    const noMulti = diverges(transport, 'noMulti');
+    const noRemove = diverges(transport, 'noRemoveWatches');
+    expect(client.capabilities.multi).toBe(!noMulti);
+    expect(client.capabilities.removeWatches).toBe(!noRemove);
+    if (noMulti) {
+      await expectRefused(client.multiRead([{ type: 'getData', path: '/r' }]), 'multi');
+    } else {
+      const reads = await client.multiRead([
+        { type: 'getData', path: '/r' },
+        { type: 'getChildren', path: '/r' },
+        { type: 'getData', path: '/none' },
+      ]);
+      expect(reads[0]).toMatchObject({ type: 'getData', data: Buffer.from('v') });
+      expect(reads[1]).toEqual({ type: 'getChildren', children: ['kid'] });
+      expect(reads[2]?.type === 'error' && reads[2].error).toBeInstanceOf(NoNodeError);
+    }
+    let childWatch: (type: string) => void = () => undefined;
+    const fired = new Promise<string>((resolve) => (childWatch = resolve));
+    await client.getChildren('/r', { watch: (e) => childWatch(e.type) });
+    if (noRemove) {
+      await expectRefused(client.checkWatches('/r', 'children'), 'removeWatches', '/r');
+    } else {
+      await client.checkWatches('/r', 'children');
+      await expect(client.checkWatches('/r', 'data')).rejects.toBeInstanceOf(NoWatcherError);
+    }
+    // Either way the watch is still armed: checking it neither consumed nor removed it.
+    await admin.create(`${root}/r/kid2`);
+    expect(await fired).toBe('childrenChanged');
+  });
+
+  it('getEphemerals, whoAmI and getAllChildrenNumber work or refuse as the capabilities say', async () => {
+    const { transport, open } = env();
+    const client = await open();
+    await client.create('/q');
+    await client.create('/q/a');
+    await client.create('/q/a/b');
+    await client.create('/q/e', null, { mode: CreateMode.Ephemeral });
+    const refused = diverges(transport, 'noExtendedQueries');
+    expect(client.capabilities.extendedQueries).toBe(!refused);
+    if (refused) {
+      await expectRefused(client.getEphemerals('/q'), 'extendedQueries', '/q');
+      await expectRefused(client.getEphemerals(), 'extendedQueries', '/');
+      await expectRefused(client.whoAmI(), 'extendedQueries');
+      await expectRefused(client.getAllChildrenNumber('/q'), 'extendedQueries', '/q');
+    } else {
+      // Paths come back relative to the chroot.
+      expect(await client.getEphemerals('/q')).toEqual(['/q/e']);
+      expect(await client.getEphemerals()).toEqual(['/q/e']);
+      const other = await open();
+      expect(await other.getEphemerals()).toEqual([]);
+      await client.addAuth('digest', 'carol:pw');
+      expect(await client.whoAmI()).toEqual(
+        expect.arrayContaining([{ authScheme: 'digest', user: 'carol' }]),
+      );
+      expect(await client.getAllChildrenNumber('/q')).toBe(3);
+      expect(await client.getAllChildrenNumber('/q/a/b')).toBe(0);
+    }
+    expect(client.state).toBe('connected');
+  });
+
+  it('reconfig is refused on the shared servers: by the server, or by a transport without it', async () => {
+    const { transport, admin } = env();
+    const before = (await admin.getConfig()).data;
+    // A stale fromConfig on top, so that even a reconfig-enabled server could not change the ensemble.
+    const change = { leavingServers: '3', fromConfig: 1n };
+    if (diverges(transport, 'noReconfig')) {
+      await expectRefused(admin.reconfig(change), 'reconfig');
+    } else {
+      const err = await admin.reconfig(change).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ReconfigDisabledError);
+      expect(err).toMatchObject({ path: '/zookeeper/config' });
+    }
+    expect((await admin.getConfig()).data.equals(before)).toBe(true);
+    expect(admin.state).toBe('connected');
+  });
 });
+
+/** Asserts the typed refusal of a transport that lacks `capability`. */
+async function expectRefused(
+  call: Promise<unknown>,
+  capability: string,
+  path?: string,
+): Promise<void> {
+  const err = (await call.then(
+    () => undefined,
+    (e: unknown) => e,
+  )) as ZkError | undefined;
+  expect(err).toBeInstanceOf(UnsupportedByTransportError);
+  expect(err).toMatchObject({ code: 'UNSUPPORTED_BY_TRANSPORT', capability, path });
+}

@@ -13,12 +13,16 @@ export type Divergence =
   | 'createWithStatWithoutStat'
   /** `create` with a non-open ACL rejects with `UnsupportedByTransportError`. */
   | 'noAclOnCreate'
-  /** `multi` rejects with `UnsupportedByTransportError`. */
+  /** `multi` and `multiRead` reject with `UnsupportedByTransportError`. */
   | 'noMulti'
   /** `addWatch` rejects with `UnsupportedByTransportError`. */
   | 'noPersistentWatches'
-  /** `removeWatches` rejects with `UnsupportedByTransportError`. */
+  /** `removeWatches` and `checkWatches` reject with `UnsupportedByTransportError`. */
   | 'noRemoveWatches'
+  /** `getEphemerals`, `whoAmI` and `getAllChildrenNumber` reject with `UnsupportedByTransportError`. */
+  | 'noExtendedQueries'
+  /** `reconfig` rejects with `UnsupportedByTransportError`, whatever the servers allow. */
+  | 'noReconfig'
   /** `addAuth` with non-UTF-8 bytes rejects with `UnsupportedByTransportError`. */
   | 'noBinaryAuth'
   /** `setACL`'s stat comes from a follow-up `exists` (it may include later changes). */
@@ -47,9 +51,11 @@ export const transports: readonly ContractTransport[] = [
     divergences: {
       createWithStatWithoutStat: 'the binding has no create2',
       noAclOnCreate: 'the binding always creates with world:anyone:ALL',
-      noMulti: 'the binding has no multi',
+      noMulti: 'the binding has no multi nor multiRead',
       noPersistentWatches: 'the binding has no addWatch',
-      noRemoveWatches: 'the binding has no removeWatches',
+      noRemoveWatches: 'the binding has no removeWatches nor checkWatches',
+      noExtendedQueries: 'the binding has no getEphemerals, whoAmI nor getAllChildrenNumber',
+      noReconfig: 'the binding has no reconfig',
       noBinaryAuth: 'the binding passes auth data as a C string',
       setAclStatFromFollowUpRead: 'the binding reports no stat for set_acl',
     },

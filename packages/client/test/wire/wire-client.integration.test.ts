@@ -2,7 +2,6 @@ import { test } from '@zookit/test-harness/vitest';
 import { afterEach, describe, expect, vi } from 'vitest';
 import {
   Acls,
-  AuthFailedError,
   BadVersionError,
   ClientClosedError,
   InvalidArgumentError,
@@ -106,16 +105,6 @@ describe('WireZkClient against a real server', () => {
     );
     // The owner gave away ADMIN with that ACL.
     await expect(owner.setACL('/private', Acls.OpenAclUnsafe)).rejects.toBeInstanceOf(NoAuthError);
-  });
-
-  test('a refused credential ends the session with authFailed', async ({ connectString }) => {
-    const c = await connect(connectString);
-    const events: SessionEvent['type'][] = [];
-    c.onSessionEvent((e) => events.push(e.type));
-    await expect(c.addAuth('no-such-scheme', 'x')).rejects.toBeInstanceOf(AuthFailedError);
-    expect(c.state).toBe('authFailed');
-    expect(events).toEqual(['authFailed']);
-    await expect(c.exists('/')).rejects.toBeInstanceOf(AuthFailedError);
   });
 
   test('TTL and container nodes use their own opcodes and are reaped', async ({

@@ -110,7 +110,15 @@ export function readAclVector(r: JuteReader): Acl[] {
   return out;
 }
 
-/** An identity the server knows the session by (`ClientInfo`), as returned by `whoAmI`. */
+/**
+ * An identity the server knows the session by (`ClientInfo`), as returned by `whoAmI`.
+ *
+ * @example
+ * ```ts
+ * const ids: ClientInfo[] = await wireClient.whoAmI();
+ * ids.some((i) => i.authScheme === 'digest' && i.user === 'app'); // did addAuth take effect?
+ * ```
+ */
 export interface ClientInfo {
   readonly authScheme: string;
   readonly user: string;
