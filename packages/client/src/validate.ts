@@ -225,3 +225,20 @@ export function checkListener(
     );
   }
 }
+
+/**
+ * Checks `connect`'s options on both transports, so that a bad one is an `InvalidArgumentError`, never a
+ * `TypeError` (or, on native, a handle left connecting).
+ *
+ * @example
+ * ```ts
+ * checkConnectOptions({ signal: AbortSignal.timeout(5_000) });
+ * ```
+ */
+export function checkConnectOptions(options: unknown): void {
+  checkOptions(options, undefined);
+  const signal = (options as { signal?: unknown } | undefined)?.signal;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new InvalidArgumentError('signal', 'must be an AbortSignal');
+  }
+}

@@ -216,6 +216,8 @@ export interface TransportCapabilities {
   readonly tls: boolean;
   /** `getEphemerals`, `whoAmI`, `getAllChildrenNumber`. */
   readonly extendedQueries: boolean;
+  /** `reconfig`: changing the ensemble's membership (servers with `reconfigEnabled=true`). */
+  readonly reconfig: boolean;
   /** Read-only mode against a server partitioned from its quorum. */
   readonly readOnly: boolean;
 }

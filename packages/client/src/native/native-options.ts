@@ -24,6 +24,7 @@ export const NATIVE_CAPABILITIES: TransportCapabilities = Object.freeze({
   removeWatches: false,
   tls: false,
   extendedQueries: false,
+  reconfig: false,
   readOnly: false,
 });
 

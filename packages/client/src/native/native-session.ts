@@ -8,7 +8,7 @@ import {
   SessionExpiredError,
   type ZkError,
 } from '../errors.js';
-import { checkListener, checkOptions } from '../validate.js';
+import { checkConnectOptions, checkListener } from '../validate.js';
 import type { WatchListener } from '../watch-event.js';
 import type {
   ClientState,
@@ -50,15 +50,6 @@ export type Send<T> = (
   done: Done<T>,
   watcher: NativeWatcher | undefined,
 ) => number;
-
-/** Checks `connect`'s options, so that a bad one is an `InvalidArgumentError`, never a `TypeError`. */
-function checkConnectOptions(options: ConnectOptions): void {
-  checkOptions(options, undefined);
-  const { signal } = options;
-  if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    throw new InvalidArgumentError('signal', 'must be an AbortSignal');
-  }
-}
 
 interface ConnectAttempt {
   readonly resolve: () => void;

@@ -370,7 +370,7 @@ export class NativeZkClient implements ZkClient {
     return refuse('extendedQueries', path);
   }
 
-  /** Always rejects: the binding has no reconfig. */
+  /** Always rejects: the binding has no reconfig (capability `reconfig`). */
   reconfig(_change: ReconfigOptions): Promise<DataResult> {
     return refuse('reconfig');
   }

@@ -10,7 +10,7 @@ import { readStat } from './records/data-records.js';
 import { writePathWatchRequest } from './records/request-records.js';
 import { readGetChildren2Response, readGetDataResponse } from './records/response-records.js';
 import type { OneShotKind, WatchKind } from './watch-manager.js';
-import { checkListener } from '../validate.js';
+import { checkListener, checkOptions } from '../validate.js';
 import { request } from './wire-request.js';
 import type { WireSession } from './wire-session.js';
 
@@ -33,6 +33,7 @@ function watchedRead<T>(
   onError?: (err: number) => { value: T; kind: WatchKind },
 ): Promise<T> {
   validatePath(path);
+  checkOptions(options, path);
   const watch = options.watch;
   if (watch !== undefined) checkListener(watch, path);
   return readWithWatch(session, opCode, chroot.toServer(path), path, watch, kinds, decode, onError);

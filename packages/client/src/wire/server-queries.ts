@@ -7,7 +7,7 @@ import { readClientInfoVector, type ClientInfo } from './records/data-records.js
 import { readWithWatch } from './read-requests.js';
 import { writePathRequest } from './records/request-records.js';
 import { readGetDataResponse } from './records/response-records.js';
-import { checkListener } from '../validate.js';
+import { checkListener, checkOptions } from '../validate.js';
 import { request } from './wire-request.js';
 import type { WireSession } from './wire-session.js';
 
@@ -33,6 +33,7 @@ export async function getConfigRequest(
   session: WireSession,
   options: WatchOptions,
 ): Promise<DataResult> {
+  checkOptions(options, CONFIG_NODE);
   const watch = options.watch;
   if (watch !== undefined) checkListener(watch, CONFIG_NODE);
   // Neither the request nor the watch key gets the chroot.

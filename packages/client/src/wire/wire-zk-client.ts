@@ -10,7 +10,14 @@ import {
 } from '../errors.js';
 import { validatePath } from '../paths.js';
 import type { Stat } from '../stat.js';
-import { checkAcl, checkCreate, toData, toVersion } from '../validate.js';
+import {
+  checkAcl,
+  checkConnectOptions,
+  checkCreate,
+  checkOptions,
+  toData,
+  toVersion,
+} from '../validate.js';
 import type { WatchListener } from '../watch-event.js';
 import type {
   AclResult,
@@ -90,6 +97,7 @@ export const WIRE_CAPABILITIES: TransportCapabilities = Object.freeze({
   removeWatches: true,
   tls: true,
   extendedQueries: true,
+  reconfig: true,
   readOnly: true,
 });
 
@@ -158,6 +166,13 @@ export class WireZkClient implements ZkClient {
     if (this.session.state === 'authFailed') throw new AuthFailedError();
     if (this.connecting !== undefined)
       throw new InvalidStateError({ cause: new Error('connect() was already called') });
+    try {
+      checkConnectOptions(options);
+    } catch (e) {
+      // As on native (and as for an already-aborted signal): the one connect() failed, the client is done.
+      await this.close();
+      throw e;
+    }
     this.connecting = connectWireSession(
       this.session,
       {
@@ -221,6 +236,7 @@ export class WireZkClient implements ZkClient {
 
   async setData(path: string, data: NodeData, options: VersionOptions = {}): Promise<Stat> {
     validatePath(path);
+    checkOptions(options, path);
     const bytes = toData(path, data);
     const version = toVersion(path, options.version);
     const server = this.chroot.toServer(path);
@@ -242,6 +258,7 @@ export class WireZkClient implements ZkClient {
 
   async delete(path: string, options: VersionOptions = {}): Promise<void> {
     validatePath(path);
+    checkOptions(options, path);
     const version = toVersion(path, options.version);
     const server = this.chroot.toServer(path);
     await this.call(
@@ -261,6 +278,7 @@ export class WireZkClient implements ZkClient {
   async setACL(path: string, acl: readonly Acl[], options: VersionOptions = {}): Promise<Stat> {
     validatePath(path);
     checkAcl(path, acl);
+    checkOptions(options, path);
     const version = toVersion(path, options.version);
     const server = this.chroot.toServer(path);
     return this.call(
@@ -349,6 +367,7 @@ export class WireZkClient implements ZkClient {
     type: WatcherType,
     options: { local?: boolean } = {},
   ): Promise<void> {
+    checkOptions(options, path);
     await removeWatchesRequest(this.session, this.chroot, path, type, options.local === true);
   }
 

@@ -8,7 +8,7 @@ import {
   SessionExpiredError,
   type ZkError,
 } from '@zookit/client';
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import {
   describeContract,
   expectGoneAfterClose,
@@ -79,8 +79,13 @@ describeContract('contract: session lifecycle', (env) => {
     }
     const ok = results.filter((r) => r.status === 'fulfilled').length;
     // The server handles a session's requests in order: once its close has removed the ephemeral marker,
-    // every write sent before the close has been decided.
-    await expectGoneAfterClose(env(), admin, `${root}/marker`);
+    // every write sent before the close has been decided. The close queues behind 50 quorum writes, so on
+    // a loaded machine its reply can come later than the client waits for it (1.5 s native,
+    // `closeTimeoutMs` wire): wait for the marker rather than expect it gone the moment close resolves
+    // (the test below checks that with nothing queued).
+    await vi.waitFor(async () => expect(await freshExists(admin, `${root}/marker`)).toBeNull(), {
+      timeout: 15_000,
+    });
     const { children } = await admin.getChildren(root);
     expect(children.filter((c) => c.startsWith('inflight-')).length).toBeGreaterThanOrEqual(ok);
   });
