@@ -1,5 +1,5 @@
 import { test } from '@zookit/test-harness/vitest';
-import { afterEach, describe, expect, vi } from 'vitest';
+import { describe, expect, vi } from 'vitest';
 import {
   Acls,
   BadVersionError,
@@ -16,24 +16,9 @@ import {
   type SessionEvent,
   type WatchEvent,
 } from '../../src/index.js';
-import { WireZkClient } from '../../src/wire/wire-zk-client.js';
-import type { WireZkClientOptions } from '../../src/wire/wire-options.js';
+import { wireClients } from './wire-test-support.js';
 
-const open: WireZkClient[] = [];
-
-async function connect(
-  connectString: string,
-  options: Partial<WireZkClientOptions> = {},
-): Promise<WireZkClient> {
-  const client = new WireZkClient({ connectString, sessionTimeoutMs: 10_000, ...options });
-  open.push(client);
-  await client.connect();
-  return client;
-}
-
-afterEach(async () => {
-  for (const c of open.splice(0)) await c.close();
-});
+const connect = wireClients();
 
 describe('WireZkClient against a real server', () => {
   test('CRUD with create2 stats, chroot stripped from returned paths', async ({

@@ -1,8 +1,9 @@
-import { expireSession, FaultProxy, fourLetterWord } from '@zookit/test-harness';
+import { expireSession, FaultProxy } from '@zookit/test-harness';
 import { test } from '@zookit/test-harness/vitest';
 import { afterEach, describe, expect, vi } from 'vitest';
-import type { SessionEvent, WatchEvent } from '../../src/index.js';
+import type { SessionEvent } from '../../src/index.js';
 import { WireZkClient } from '../../src/wire/wire-zk-client.js';
+import { eventRecorder, serverWatches } from './wire-test-support.js';
 
 // One-shot watches served by a persistent watch of the same path (ZOOKEEPER-4466, see
 // wire-watch-modes.integration.test.ts) across reconnects and session expiry.
@@ -37,28 +38,6 @@ async function direct(connectString: string): Promise<WireZkClient> {
   return client;
 }
 
-/** The paths the server holds data-table watches on for one session (`wchc`). */
-async function serverWatches(
-  zkStandalone: string,
-  sessionId: bigint | undefined,
-): Promise<string[]> {
-  const [host = '', port = ''] = zkStandalone.split(':');
-  const lines = (await fourLetterWord(host, Number(port), 'wchc')).split('\n');
-  const start = lines.indexOf(`0x${(sessionId ?? 0n).toString(16)}`);
-  if (start < 0) return [];
-  const paths: string[] = [];
-  for (const line of lines.slice(start + 1)) {
-    if (!line.startsWith('\t')) break;
-    paths.push(line.trim());
-  }
-  return paths;
-}
-
-function recorder(): { events: string[]; listener: (e: WatchEvent) => void } {
-  const events: string[] = [];
-  return { events, listener: (e) => events.push(`${e.type} ${e.path}`) };
-}
-
 const reconnected = (events: SessionEvent[]) =>
   expect(events.map((e) => e.type)).toEqual(['connected', 'disconnected', 'connected']);
 
@@ -72,10 +51,10 @@ describe('emulated one-shot watches across reconnects', () => {
     const { proxy, client, events } = await proxied(zkStandalone, namespace);
     const writer = await direct(zkStandalone + namespace);
     await writer.create('/a');
-    const p = recorder();
+    const p = eventRecorder();
     await client.addWatch('/a', 'persistent', p.listener);
-    const data = recorder();
-    const child = recorder();
+    const data = eventRecorder();
+    const child = eventRecorder();
     await client.getData('/a', { watch: data.listener });
     await client.getChildren('/a', { watch: child.listener });
     proxy.partition();
@@ -89,7 +68,7 @@ describe('emulated one-shot watches across reconnects', () => {
     await writer.create('/a/x');
     await vi.waitFor(() => expect(child.events).toEqual(['childrenChanged /a']), WAIT);
     // And reads after the reconnect do not downgrade the persistent watch either.
-    const again = recorder();
+    const again = eventRecorder();
     await client.getData('/a', { watch: again.listener });
     await writer.setData('/a', '1');
     await writer.setData('/a', '2');
@@ -115,9 +94,9 @@ describe('emulated one-shot watches across reconnects', () => {
     const { proxy, client, events } = await proxied(zkStandalone, namespace);
     const writer = await direct(zkStandalone + namespace);
     await writer.create('/r');
-    const child = recorder();
+    const child = eventRecorder();
     await client.getChildren('/r', { watch: child.listener });
-    const r = recorder();
+    const r = eventRecorder();
     await client.addWatch('/r', 'persistentRecursive', r.listener);
     proxy.dropConnections();
     await vi.waitFor(() => reconnected(events), WAIT);
@@ -134,9 +113,9 @@ describe('emulated one-shot watches across reconnects', () => {
     const { proxy, client, events } = await proxied(zkStandalone, namespace);
     const writer = await direct(zkStandalone + namespace);
     await writer.create('/l');
-    const p = recorder();
+    const p = eventRecorder();
     const stop = await client.addWatch('/l', 'persistent', p.listener);
-    const data = recorder();
+    const data = eventRecorder();
     await client.getData('/l', { watch: data.listener });
     stop();
     proxy.dropConnections();
@@ -162,7 +141,7 @@ describe('emulated one-shot watches across reconnects', () => {
     proxy.partition();
     proxy.dropConnections();
     await vi.waitFor(() => expect(client.state).toBe('disconnected'), WAIT);
-    const data = recorder();
+    const data = eventRecorder();
     // Decided while the persistent watch is still armed: sent without a watch flag.
     const read = client.getData('/q', { watch: data.listener });
     stop();
@@ -185,9 +164,9 @@ describe('emulated one-shot watches across reconnects', () => {
     const { client } = await proxied(zkStandalone, namespace, 10_000);
     const writer = await direct(zkStandalone + namespace);
     await writer.create('/e');
-    const p = recorder();
+    const p = eventRecorder();
     await client.addWatch('/e', 'persistent', p.listener);
-    const data = recorder();
+    const data = eventRecorder();
     await client.getData('/e', { watch: data.listener });
     const { sessionId, sessionPassword } = client;
     if (sessionId === undefined || sessionPassword === undefined) throw new Error('not connected');

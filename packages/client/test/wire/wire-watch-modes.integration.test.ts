@@ -1,48 +1,14 @@
-import { fourLetterWord } from '@zookit/test-harness';
 import { test } from '@zookit/test-harness/vitest';
-import { afterEach, describe, expect, vi } from 'vitest';
-import { InvalidArgumentError, type WatchEvent } from '../../src/index.js';
-import { WireZkClient } from '../../src/wire/wire-zk-client.js';
+import { describe, expect, vi } from 'vitest';
+import { InvalidArgumentError } from '../../src/index.js';
+import { eventRecorder, serverWatches, wireClients } from './wire-test-support.js';
+
+const connect = wireClients();
 
 // ZooKeeper 3.6–3.8 keep one registration per session, path and table with one mode (ZOOKEEPER-4466): a
 // one-shot read watch set on a path that holds a persistent watch of the same session overwrites the mode,
 // and the persistent watch silently ends with the one-shot's first event. The wire client sets no server
 // watch for such reads and fires the one-shot from the persistent watch's notifications.
-
-const open: WireZkClient[] = [];
-afterEach(async () => {
-  for (const c of open.splice(0)) await c.close();
-});
-
-async function connect(connectString: string): Promise<WireZkClient> {
-  const client = new WireZkClient({ connectString, sessionTimeoutMs: 10_000 });
-  open.push(client);
-  await client.connect();
-  return client;
-}
-
-/** The paths the server holds data-table watches on for one session (`wchc`). */
-async function serverWatches(
-  zkStandalone: string,
-  sessionId: bigint | undefined,
-): Promise<string[]> {
-  const [host = '', port = ''] = zkStandalone.split(':');
-  const dump = await fourLetterWord(host, Number(port), 'wchc');
-  const lines = dump.split('\n');
-  const start = lines.indexOf(`0x${(sessionId ?? 0n).toString(16)}`);
-  if (start < 0) return [];
-  const paths: string[] = [];
-  for (const line of lines.slice(start + 1)) {
-    if (!line.startsWith('\t')) break;
-    paths.push(line.trim());
-  }
-  return paths;
-}
-
-function recorder(): { events: string[]; listener: (e: WatchEvent) => void } {
-  const events: string[] = [];
-  return { events, listener: (e) => events.push(`${e.type} ${e.path}`) };
-}
 
 const WAIT = { timeout: 10_000 } as const;
 
@@ -53,9 +19,9 @@ describe('one-shot and persistent watches of one session on one path (ZOOKEEPER-
     const writer = await connect(connectString);
     const c = await connect(connectString);
     await writer.create('/p');
-    const p = recorder();
+    const p = eventRecorder();
     await c.addWatch('/p', 'persistent', p.listener);
-    const once = recorder();
+    const once = eventRecorder();
     await c.getData('/p', { watch: once.listener });
     await writer.setData('/p', '1');
     await writer.setData('/p', '2');
@@ -74,10 +40,10 @@ describe('one-shot and persistent watches of one session on one path (ZOOKEEPER-
     const writer = await connect(connectString);
     const c = await connect(connectString);
     await writer.create('/r');
-    const r = recorder();
+    const r = eventRecorder();
     await c.addWatch('/r', 'persistentRecursive', r.listener);
-    const viaExists = recorder();
-    const viaGetData = recorder();
+    const viaExists = eventRecorder();
+    const viaGetData = eventRecorder();
     expect(await c.exists('/r', { watch: viaExists.listener })).not.toBeNull();
     await c.getData('/r', { watch: viaGetData.listener });
     await writer.setData('/r', '1');
@@ -96,9 +62,9 @@ describe('one-shot and persistent watches of one session on one path (ZOOKEEPER-
   }) => {
     const writer = await connect(connectString);
     const c = await connect(connectString);
-    const r = recorder();
+    const r = eventRecorder();
     await c.addWatch('/m', 'persistentRecursive', r.listener);
-    const once = recorder();
+    const once = eventRecorder();
     expect(await c.exists('/m', { watch: once.listener })).toBeNull();
     await writer.create('/m');
     await writer.setData('/m', '1');
@@ -116,9 +82,9 @@ describe('one-shot and persistent watches of one session on one path (ZOOKEEPER-
     const writer = await connect(connectString);
     const c = await connect(connectString);
     await writer.create('/k');
-    const p = recorder();
+    const p = eventRecorder();
     await c.addWatch('/k', 'persistent', p.listener);
-    const once = recorder();
+    const once = eventRecorder();
     await c.getChildren('/k', { watch: once.listener });
     await writer.create('/k/a');
     await writer.create('/k/b');
@@ -135,10 +101,10 @@ describe('one-shot and persistent watches of one session on one path (ZOOKEEPER-
     const writer = await connect(connectString);
     const c = await connect(connectString);
     await writer.create('/d');
-    const p = recorder();
+    const p = eventRecorder();
     await c.addWatch('/d', 'persistent', p.listener);
-    const data = recorder();
-    const child = recorder();
+    const data = eventRecorder();
+    const child = eventRecorder();
     await c.getData('/d', { watch: data.listener });
     await c.getChildren('/d', { watch: child.listener });
     await writer.delete('/d');
@@ -158,8 +124,8 @@ describe('one-shot and persistent watches of one session on one path (ZOOKEEPER-
     const writer = await connect(connectString);
     const c = await connect(connectString);
     await writer.create('/f');
-    const p = recorder();
-    const once = recorder();
+    const p = eventRecorder();
+    const once = eventRecorder();
     const [stop] = await Promise.all([
       c.addWatch('/f', 'persistent', p.listener),
       c.getData('/f', { watch: once.listener }),
@@ -177,14 +143,14 @@ describe('one-shot and persistent watches of one session on one path (ZOOKEEPER-
     const writer = await connect(connectString);
     const c = await connect(connectString);
     await writer.create('/o');
-    const data = recorder();
-    const child = recorder();
-    const exist = recorder();
+    const data = eventRecorder();
+    const child = eventRecorder();
+    const exist = eventRecorder();
     await c.getData('/o', { watch: data.listener });
     await c.getChildren('/o', { watch: child.listener });
     await c.exists('/o/x', { watch: exist.listener });
-    const p = recorder();
-    const r = recorder();
+    const p = eventRecorder();
+    const r = eventRecorder();
     await c.addWatch('/o', 'persistent', p.listener);
     await c.addWatch('/o/x', 'persistentRecursive', r.listener);
     await writer.setData('/o', '1');
@@ -207,9 +173,9 @@ describe('one-shot and persistent watches of one session on one path (ZOOKEEPER-
     const writer = await connect(connectString);
     const c = await connect(connectString);
     await writer.create('/g');
-    const child = recorder();
+    const child = eventRecorder();
     await c.getChildren('/g', { watch: child.listener });
-    const r = recorder();
+    const r = eventRecorder();
     // ZooKeeper 3.8 enters the recursive watch into its child table too, over the one-shot's registration.
     await c.addWatch('/g', 'persistentRecursive', r.listener);
     await writer.create('/g/a');
@@ -230,10 +196,10 @@ describe('removing and checking watches next to emulated one-shots', () => {
     const writer = await connect(connectString);
     const c = await connect(connectString);
     await writer.create('/u');
-    const p = recorder();
+    const p = eventRecorder();
     const stop = await c.addWatch('/u', 'persistent', p.listener);
-    const data = recorder();
-    const child = recorder();
+    const data = eventRecorder();
+    const child = eventRecorder();
     await c.getData('/u', { watch: data.listener });
     await c.getChildren('/u', { watch: child.listener });
     stop();
@@ -254,7 +220,7 @@ describe('removing and checking watches next to emulated one-shots', () => {
     await writer.create('/u/d');
     // A later one-shot elsewhere proves the notifications so far have all arrived.
     await writer.create('/sentinel');
-    const sentinel = recorder();
+    const sentinel = eventRecorder();
     await c.getData('/sentinel', { watch: sentinel.listener });
     await writer.setData('/sentinel', 'x');
     await vi.waitFor(() => expect(sentinel.events).toHaveLength(1), WAIT);
@@ -273,8 +239,8 @@ describe('removing and checking watches next to emulated one-shots', () => {
     const c = await connect(connectString);
     await writer.create('/v');
     const stop = await c.addWatch('/v', 'persistent', () => undefined);
-    const data = recorder();
-    const child = recorder();
+    const data = eventRecorder();
+    const child = eventRecorder();
     await c.getData('/v', { watch: data.listener });
     await c.getChildren('/v', { watch: child.listener });
     stop();
@@ -295,9 +261,9 @@ describe('removing and checking watches next to emulated one-shots', () => {
     const writer = await connect(connectString);
     const c = await connect(connectString);
     await writer.create('/w');
-    const p = recorder();
+    const p = eventRecorder();
     await c.addWatch('/w', 'persistent', p.listener);
-    const data = recorder();
+    const data = eventRecorder();
     await c.getData('/w', { watch: data.listener });
     await c.checkWatches('/w', 'data');
     await expect(c.removeWatches('/w', 'data')).rejects.toBeInstanceOf(InvalidArgumentError);
@@ -321,7 +287,7 @@ describe('a persistent and a recursive watch of one session on one path (ZOOKEEP
       ['persistent', 'persistentRecursive'],
       ['persistentRecursive', 'persistent'],
     ] as const) {
-      const kept = recorder();
+      const kept = eventRecorder();
       const stop = await c.addWatch('/both', first, kept.listener);
       const refused = c.addWatch('/both', second, () => undefined);
       await expect(refused).rejects.toBeInstanceOf(InvalidArgumentError);

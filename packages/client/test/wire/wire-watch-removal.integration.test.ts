@@ -1,47 +1,18 @@
-import { fourLetterWord } from '@zookit/test-harness';
 import { test } from '@zookit/test-harness/vitest';
-import { afterEach, describe, expect, vi } from 'vitest';
+import { describe, expect, vi } from 'vitest';
 import {
   InvalidArgumentError,
   NoWatcherError,
   type WatcherType,
   type WatchEvent,
 } from '../../src/index.js';
-import { WireZkClient } from '../../src/wire/wire-zk-client.js';
+import { serverWatches, wireClients } from './wire-test-support.js';
+
+const connect = wireClients();
 
 // What ZooKeeper 3.8.0 does with removeWatches/checkWatches on paths holding persistent watches, and
 // that the wire client's local watch table agrees with the server afterwards. The server's view comes
 // from `wchc` (the data-watch table by session), which is where both persistent modes live.
-
-const open: WireZkClient[] = [];
-afterEach(async () => {
-  for (const c of open.splice(0)) await c.close();
-});
-
-async function connect(connectString: string): Promise<WireZkClient> {
-  const client = new WireZkClient({ connectString, sessionTimeoutMs: 10_000 });
-  open.push(client);
-  await client.connect();
-  return client;
-}
-
-/** The paths the server holds data-table watches on for one session (`wchc`). */
-async function serverWatches(
-  zkStandalone: string,
-  sessionId: bigint | undefined,
-): Promise<string[]> {
-  const [host = '', port = ''] = zkStandalone.split(':');
-  const dump = await fourLetterWord(host, Number(port), 'wchc');
-  const lines = dump.split('\n');
-  const start = lines.indexOf(`0x${(sessionId ?? 0n).toString(16)}`);
-  if (start < 0) return [];
-  const paths: string[] = [];
-  for (const line of lines.slice(start + 1)) {
-    if (!line.startsWith('\t')) break;
-    paths.push(line.trim());
-  }
-  return paths;
-}
 
 function recorder(): { events: WatchEvent[]; listener: (e: WatchEvent) => void } {
   const events: WatchEvent[] = [];
