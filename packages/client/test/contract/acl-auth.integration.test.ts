@@ -10,7 +10,7 @@ import {
   type Acl,
 } from '@zookit/client';
 import { expect, it, vi } from 'vitest';
-import { describeContract, recordEvents } from './contract-context.js';
+import { describeContract, freshExists, recordEvents } from './contract-context.js';
 import { diverges } from './transports.js';
 
 /** ZooKeeper's digest id for `user:password` (`DigestAuthenticationProvider.generateDigest`). */
@@ -121,7 +121,7 @@ describeContract('contract: ACL, auth, sync, config', (env) => {
     expect(events.map((e) => e.type)).toEqual(['authFailed']);
     await expect(client.exists('/kept')).rejects.toBeInstanceOf(AuthFailedError);
     // Only this session ended: the server and other sessions carry on.
-    expect(await admin.exists(`${root}/kept`)).not.toBeNull();
+    expect(await freshExists(admin, `${root}/kept`)).not.toBeNull();
   });
 
   it('sync makes a later read see another session’s write', async () => {

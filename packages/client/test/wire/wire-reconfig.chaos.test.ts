@@ -126,6 +126,7 @@ describe('WireZkClient.reconfig against a reconfig-enabled ensemble', () => {
     expect(versionOf((await direct.getConfig()).data)).toBe(v2);
     expect(await direct.exists(path)).not.toBeNull();
     await bystander.setData(path, 'y');
+    await admin.sync(path); // the two sessions are on different servers
     expect((await admin.getData(path)).data.toString()).toBe('y');
     expect(bystander.sessionId).toBe(sessionId);
     expect(bystanderEvents.map((e) => e.type)).not.toContain('expired');
