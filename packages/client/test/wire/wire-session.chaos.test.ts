@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
-import { expireSession, FaultProxy } from '@zookit/test-harness';
+import { expireSession } from '@zookit/test-harness';
 import { test } from '@zookit/test-harness/vitest';
-import { afterEach, describe, expect, vi } from 'vitest';
+import { describe, expect, vi } from 'vitest';
 import {
   Acls,
   NoNodeError,
@@ -9,39 +9,9 @@ import {
   type SessionEvent,
   type WatchEvent,
 } from '../../src/index.js';
-import type { WireZkClientOptions } from '../../src/wire/wire-options.js';
-import { WireZkClient } from '../../src/wire/wire-zk-client.js';
+import { proxiedWireClients } from './wire-test-support.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-async function proxied(
-  zkStandalone: string,
-  namespace: string,
-  options: Partial<WireZkClientOptions> = {},
-): Promise<{ proxy: FaultProxy; client: WireZkClient; events: SessionEvent[] }> {
-  const proxy = await FaultProxy.start({ target: zkStandalone });
-  cleanups.push(() => proxy.close());
-  const client = new WireZkClient({
-    connectString: proxy.connectString + namespace,
-    sessionTimeoutMs: 3000,
-    ...options,
-  });
-  cleanups.push(() => client.close());
-  const events: SessionEvent[] = [];
-  client.onSessionEvent((e) => events.push(e));
-  await client.connect();
-  return { proxy, client, events };
-}
-
-async function direct(connectString: string): Promise<WireZkClient> {
-  const client = new WireZkClient({ connectString, sessionTimeoutMs: 10_000 });
-  cleanups.push(() => client.close());
-  await client.connect();
-  return client;
-}
+const { proxied, direct } = proxiedWireClients();
 
 const types = (events: SessionEvent[]) => events.map((e) => e.type);
 

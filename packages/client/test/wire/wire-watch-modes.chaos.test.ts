@@ -1,42 +1,13 @@
-import { expireSession, FaultProxy } from '@zookit/test-harness';
+import { expireSession } from '@zookit/test-harness';
 import { test } from '@zookit/test-harness/vitest';
-import { afterEach, describe, expect, vi } from 'vitest';
+import { describe, expect, vi } from 'vitest';
 import type { SessionEvent } from '../../src/index.js';
-import { WireZkClient } from '../../src/wire/wire-zk-client.js';
-import { eventRecorder, serverWatches } from './wire-test-support.js';
+import { eventRecorder, proxiedWireClients, serverWatches } from './wire-test-support.js';
+
+const { proxied, direct } = proxiedWireClients();
 
 // One-shot watches served by a persistent watch of the same path (ZOOKEEPER-4466, see
 // wire-watch-modes.integration.test.ts) across reconnects and session expiry.
-
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-async function proxied(
-  zkStandalone: string,
-  namespace: string,
-  sessionTimeoutMs = 3000,
-): Promise<{ proxy: FaultProxy; client: WireZkClient; events: SessionEvent[] }> {
-  const proxy = await FaultProxy.start({ target: zkStandalone });
-  cleanups.push(() => proxy.close());
-  const client = new WireZkClient({
-    connectString: proxy.connectString + namespace,
-    sessionTimeoutMs,
-  });
-  cleanups.push(() => client.close());
-  const events: SessionEvent[] = [];
-  client.onSessionEvent((e) => events.push(e));
-  await client.connect();
-  return { proxy, client, events };
-}
-
-async function direct(connectString: string): Promise<WireZkClient> {
-  const client = new WireZkClient({ connectString, sessionTimeoutMs: 10_000 });
-  cleanups.push(() => client.close());
-  await client.connect();
-  return client;
-}
 
 const reconnected = (events: SessionEvent[]) =>
   expect(events.map((e) => e.type)).toEqual(['connected', 'disconnected', 'connected']);
@@ -161,7 +132,7 @@ describe('emulated one-shot watches across reconnects', () => {
     zkStandalone,
     namespace,
   }) => {
-    const { client } = await proxied(zkStandalone, namespace, 10_000);
+    const { client } = await proxied(zkStandalone, namespace, { sessionTimeoutMs: 10_000 });
     const writer = await direct(zkStandalone + namespace);
     await writer.create('/e');
     const p = eventRecorder();
