@@ -10,6 +10,7 @@ export { JuteReader } from './jute-reader.js';
 export { JuteWriter } from './jute-writer.js';
 export { MiniZkClient } from './mini-zk-client.js';
 export { allocatePorts, isPortFree, releasePorts } from './ports.js';
+export { loseQuorum, READ_ONLY_CAPABLE_ENSEMBLE, regainQuorum } from './read-only-quorum.js';
 export { scaledMs, timeMultiplier, timing, waitFor } from './timing.js';
 export { createTestPki } from './test-pki.js';
 export {

@@ -6,7 +6,12 @@
  * is read-only; when the quorum is back the client moves to a read-write server with a new session.
  */
 import { NotReadOnlyError } from '@zookit/client';
-import { ZkEnsemble } from '@zookit/test-harness';
+import {
+  loseQuorum,
+  READ_ONLY_CAPABLE_ENSEMBLE,
+  regainQuorum,
+  ZkEnsemble,
+} from '@zookit/test-harness';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { createFramework, utf8Codec } from '../src/index.js';
@@ -16,34 +21,12 @@ import { startedFramework, uniqueNamespace } from './helpers.js';
 let zk: ZkEnsemble;
 
 beforeAll(async () => {
-  zk = await ZkEnsemble.start({
-    servers: 3,
-    jvmArgs: ['-Dreadonlymode.enabled=true'],
-    extraConfig: ['localSessionsEnabled=true', 'localSessionsUpgradingEnabled=true'],
-  });
+  zk = await ZkEnsemble.start(READ_ONLY_CAPABLE_ENSEMBLE);
 });
 
 afterAll(async () => {
   await zk?.close();
 });
-
-/** Kills servers 2 and 3 and waits until server 1 serves read-only. */
-async function loseQuorum(): Promise<void> {
-  await Promise.all([zk.kill(1), zk.kill(2)]);
-  await vi.waitFor(async () => expect(await zk.mode(0)).toBe('read-only'), {
-    timeout: 30_000,
-    interval: 100,
-  });
-}
-
-async function regainQuorum(): Promise<void> {
-  await Promise.all([zk.restart(1), zk.restart(2)]);
-  await zk.waitServing();
-  await vi.waitFor(async () => expect(await zk.mode(0)).toMatch(/^(leader|follower)$/), {
-    timeout: 30_000,
-    interval: 100,
-  });
-}
 
 describe('canBeReadOnly (wire) on ZooKeeper 3.8', () => {
   it('posts readOnly on a server without quorum (reads work, writes refused), then lost + connected with a new session once the quorum is back', async () => {
@@ -52,7 +35,7 @@ describe('canBeReadOnly (wire) on ZooKeeper 3.8', () => {
     await writer.create('/cfg', 'before');
     await writer.close();
 
-    await loseQuorum();
+    await loseQuorum(zk);
     const fw = createFramework({
       connectString: zk.connectString,
       namespace,
@@ -78,7 +61,7 @@ describe('canBeReadOnly (wire) on ZooKeeper 3.8', () => {
       expect((await fw.getData('/cfg', { codec: utf8Codec })).data).toBe('before');
       await expect(fw.setData('/cfg', 'during')).rejects.toBeInstanceOf(NotReadOnlyError);
 
-      await regainQuorum();
+      await regainQuorum(zk);
       // The state machine: the client leaves the read-only server (`suspended` when the link drops before
       // the move), then connects on a new session; a new session without `lost` in between means the
       // read-only one is gone, so `lost` comes first. The first read-write connection is `connected`

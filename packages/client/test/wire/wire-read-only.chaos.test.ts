@@ -12,7 +12,12 @@
  * So a client ends up read-only only with a session opened while the quorum is lost; like the Java client, it
  * sends session id 0 when it finds a read-write server again (it never saw one), getting a new session.
  */
-import { ZkEnsemble } from '@zookit/test-harness';
+import {
+  loseQuorum,
+  READ_ONLY_CAPABLE_ENSEMBLE,
+  regainQuorum,
+  ZkEnsemble,
+} from '@zookit/test-harness';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { NotReadOnlyError, type SessionEvent } from '../../src/index.js';
 import { WireZkClient } from '../../src/wire/wire-zk-client.js';
@@ -20,11 +25,7 @@ import { WireZkClient } from '../../src/wire/wire-zk-client.js';
 let zk: ZkEnsemble;
 
 beforeAll(async () => {
-  zk = await ZkEnsemble.start({
-    servers: 3,
-    jvmArgs: ['-Dreadonlymode.enabled=true'],
-    extraConfig: ['localSessionsEnabled=true', 'localSessionsUpgradingEnabled=true'],
-  });
+  zk = await ZkEnsemble.start(READ_ONLY_CAPABLE_ENSEMBLE);
 });
 
 afterAll(async () => {
@@ -37,24 +38,6 @@ function record(client: WireZkClient): SessionEvent[] {
   return events;
 }
 
-/** Kills servers 2 and 3 (indexes 1, 2) and waits until server 1 serves read-only. */
-async function loseQuorum(): Promise<void> {
-  await Promise.all([zk.kill(1), zk.kill(2)]);
-  await vi.waitFor(async () => expect(await zk.mode(0)).toBe('read-only'), {
-    timeout: 30_000,
-    interval: 100,
-  });
-}
-
-async function regainQuorum(): Promise<void> {
-  await Promise.all([zk.restart(1), zk.restart(2)]);
-  await zk.waitServing();
-  await vi.waitFor(async () => expect(await zk.mode(0)).toMatch(/^(leader|follower)$/), {
-    timeout: 30_000,
-    interval: 100,
-  });
-}
-
 describe('read-only mode (canBeReadOnly) on ZooKeeper 3.8', () => {
   it('connects read-only while the quorum is lost: reads work, writes fail with NotReadOnlyError; back to read-write when it returns', async () => {
     const writer = new WireZkClient({ connectString: zk.connectString });
@@ -62,7 +45,7 @@ describe('read-only mode (canBeReadOnly) on ZooKeeper 3.8', () => {
     const path = await writer.create(`/ro-${Date.now()}`, 'before');
     await writer.close();
 
-    await loseQuorum();
+    await loseQuorum(zk);
     const client = new WireZkClient({
       connectString: zk.connectString,
       canBeReadOnly: true,
@@ -83,7 +66,7 @@ describe('read-only mode (canBeReadOnly) on ZooKeeper 3.8', () => {
       await expect(client.setData(path, 'after')).rejects.toBeInstanceOf(NotReadOnlyError);
       expect(client.state).toBe('connected');
 
-      await regainQuorum();
+      await regainQuorum(zk);
       // The client's probe finds a read-write server and moves there with a new session (it never saw one).
       await vi.waitFor(() => expect(client.readOnly).toBe(false), {
         timeout: 60_000,
@@ -107,7 +90,7 @@ describe('read-only mode (canBeReadOnly) on ZooKeeper 3.8', () => {
     try {
       await client.connect();
       expect(events).toEqual([expect.objectContaining({ type: 'connected', readOnly: false })]);
-      await loseQuorum();
+      await loseQuorum(zk);
       await vi.waitFor(() => expect(client.state).toBe('expired'), {
         timeout: 30_000,
         interval: 100,
@@ -116,7 +99,7 @@ describe('read-only mode (canBeReadOnly) on ZooKeeper 3.8', () => {
       expect(events.some((e) => e.type === 'connected' && e.readOnly)).toBe(false);
     } finally {
       await client.close();
-      await regainQuorum();
+      await regainQuorum(zk);
     }
   });
 });
